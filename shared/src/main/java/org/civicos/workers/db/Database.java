@@ -1,0 +1,148 @@
+package org.civicos.workers.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.Semaphore;
+import org.civicos.workers.WorkersException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One tenant database as a handler sees it: a HikariCP pool of {@code DB_MAX_CONNS} (default 1) that opens
+ * nothing until the first statement, and gives its connection back according to the release policy when
+ * an invocation ends. Callers borrow through {@link #withConnection}; with a pool of one, in-process workers
+ * queue here for their turn instead of timing out inside Hikari.
+ */
+public final class Database implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+  private final String name;
+  private final DbSettings settings;
+  private final PgConnectionFactory factory;
+  private final Semaphore permits;
+  private HikariDataSource pool;
+
+  public Database(String name, DatabaseUrl url, DbSettings settings, CredentialSource credentials) {
+    this.name = name;
+    this.settings = settings;
+    this.factory = new PgConnectionFactory(url, settings, credentials);
+    this.permits = new Semaphore(settings.maxConnections(), true);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public DatabaseUrl url() {
+    return factory.url();
+  }
+
+  public DbSettings settings() {
+    return settings;
+  }
+
+  /** Physical connections opened so far (each one authenticated afresh). */
+  public long connectionsOpened() {
+    return factory.connectionsOpened();
+  }
+
+  public <T> T withConnection(String what, SqlWork<T> work) {
+    try {
+      permits.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new WorkersException("interrupted while waiting for the database connection (" + what + ")", e);
+    }
+    try (Connection connection = pool().getConnection()) {
+      return work.apply(connection);
+    } catch (SQLException e) {
+      throw new DatabaseException(what + " failed on " + name, e);
+    } finally {
+      permits.release();
+    }
+  }
+
+  /** Runs work in one transaction; rolled back on any failure. */
+  public <T> T inTransaction(String what, SqlWork<T> work) {
+    return withConnection(what, connection -> {
+      connection.setAutoCommit(false);
+      try {
+        T result = work.apply(connection);
+        connection.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        try {
+          connection.rollback();
+        } catch (SQLException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        throw e;
+      } finally {
+        restoreAutoCommit(connection);
+      }
+    });
+  }
+
+  private static void restoreAutoCommit(Connection connection) {
+    try {
+      connection.setAutoCommit(true);
+    } catch (SQLException ignored) {
+      // The connection is broken; Hikari evicts it on return.
+    }
+  }
+
+  /**
+   * Ends an invocation's use of the database. EVICT closes the pool, so the server connection is gone
+   * before the function freezes; the next borrow builds a new pool lazily.
+   */
+  public synchronized void release() {
+    if (settings.release() == DbSettings.ReleasePolicy.EVICT) {
+      closePool();
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    closePool();
+  }
+
+  /** True while a pool exists (and may hold a connection). */
+  public synchronized boolean isOpen() {
+    return pool != null;
+  }
+
+  private synchronized HikariDataSource pool() {
+    if (pool == null) {
+      pool = new HikariDataSource(hikariConfig());
+      LOG.debug("opened pool for {} at {}", name, factory.url());
+    }
+    return pool;
+  }
+
+  private void closePool() {
+    if (pool != null) {
+      pool.close();
+      pool = null;
+    }
+  }
+
+  private HikariConfig hikariConfig() {
+    HikariConfig config = new HikariConfig();
+    config.setPoolName(settings.applicationName() + "/" + name);
+    config.setDataSource(factory);
+    config.setMaximumPoolSize(settings.maxConnections());
+    config.setMinimumIdle(0);
+    // Lazy start: connect on the first borrow, never during init (or a SnapStart snapshot).
+    config.setInitializationFailTimeout(-1);
+    config.setConnectionTimeout(settings.connectTimeout().toMillis() + 1_000);
+    config.setValidationTimeout(Math.min(2_000, settings.connectTimeout().toMillis()));
+    config.setMaxLifetime(settings.maxLifetime().toMillis());
+    config.setIdleTimeout(Math.max(10_000, Math.min(60_000, settings.maxLifetime().toMillis() - 1_000)));
+    config.setKeepaliveTime(0);
+    config.setAutoCommit(true);
+    config.setRegisterMbeans(false);
+    return config;
+  }
+}
