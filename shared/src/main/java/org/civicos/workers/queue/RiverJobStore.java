@@ -57,7 +57,7 @@ public final class RiverJobStore implements JobStore {
         SELECT * FROM unnest(?::bigint[], ?::int[], ?::text[], ?::text[], ?::text[], ?::int[], ?::text[])
           AS c(id, attempt, state, scheduled_at, error, attempt_delta, increment_key)
       ), decided AS (
-        SELECT c.*, c.state IN ('available', 'retryable', 'scheduled') AND j.metadata ? 'cancel_attempted_at'
+        SELECT c.*, c.state IN ('available', 'retryable', 'scheduled') AND (j.metadata -> 'cancel_attempted_at') IS NOT NULL
                     AS cancel
         FROM change c JOIN ${schema}.river_job j ON j.id = c.id
       )
