@@ -184,7 +184,7 @@ public final class DrainLoop {
     } catch (TimeoutException e) {
       // Interrupt it; if the code ignores interruption its result is simply never recorded.
       task.cancel(true);
-      return JobOutcome.failed("job timed out after " + timeout.toSeconds() + "s");
+      return JobOutcome.failed("job timed out after " + human(timeout));
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof PermanentJobException permanent) {
@@ -239,6 +239,10 @@ public final class DrainLoop {
       case JobOutcome.Discarded d -> ": " + d.reason();
       case JobOutcome.Snoozed s -> " for " + s.delay();
     };
+  }
+
+  static String human(Duration duration) {
+    return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
   }
 
   private static String describe(Throwable error) {
