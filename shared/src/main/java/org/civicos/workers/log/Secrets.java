@@ -1,0 +1,24 @@
+package org.civicos.workers.log;
+
+import java.util.regex.Pattern;
+
+/**
+ * Masks credentials in any text bound for a log line: passwords in database URLs and connection strings,
+ * RDS IAM tokens and presigned URL signatures, AWS session tokens.
+ */
+public final class Secrets {
+  private static final Pattern URL_PASSWORD = Pattern.compile("(?i)(\\b[a-z][a-z0-9+.-]*://[^:/@\\s]*:)[^@/\\s]+@");
+  private static final Pattern KEY_VALUE = Pattern.compile(
+      "(?i)((?:password|passwd|pwd|secret|token|X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token)[\"']?\\s*[=:]\\s*[\"']?)[^&\\s\"',;}]+");
+
+  private Secrets() {
+  }
+
+  public static String mask(String text) {
+    if (text == null || text.isEmpty()) {
+      return text;
+    }
+    String masked = URL_PASSWORD.matcher(text).replaceAll("$1****@");
+    return KEY_VALUE.matcher(masked).replaceAll("$1****");
+  }
+}

@@ -1,0 +1,110 @@
+package org.civicos.workers.runtime;
+
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.civicos.workers.WorkersException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Lambda's asynchronous invocation, in process: each registered function runs on its own threads, at most
+ * {@code reservedConcurrency} at a time (further activations wait their turn, as throttled async events do),
+ * each with a fixed time budget standing in for the Lambda timeout. Used by local mode and the tests.
+ */
+public final class LocalInvoker implements Invoker, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalInvoker.class);
+
+  /** A function as the invoker runs it: one invocation for one activation within the deadline. */
+  @FunctionalInterface
+  public interface LocalFunction {
+    void invoke(Activation activation, Deadline deadline, String invocationId);
+  }
+
+  private record Registered(LocalFunction function, Semaphore slots, Duration timeout) {
+  }
+
+  private final Map<String, Registered> functions = new ConcurrentHashMap<>();
+  private final ExecutorService executor = Executors.newThreadPerTaskExecutor(
+      Thread.ofPlatform().daemon().name("local-invoke-", 0).factory());
+  private final InstantSource clock;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicLong invocations = new AtomicLong();
+  private final AtomicInteger failures = new AtomicInteger();
+  private final Object idle = new Object();
+
+  public LocalInvoker(InstantSource clock) {
+    this.clock = clock;
+  }
+
+  public LocalInvoker register(String name, LocalFunction function, int reservedConcurrency, Duration timeout) {
+    functions.put(name, new Registered(function, new Semaphore(reservedConcurrency, true), timeout));
+    return this;
+  }
+
+  @Override
+  public void invokeAsync(String function, Activation activation) {
+    Registered target = functions.get(function);
+    if (target == null) {
+      throw new WorkersException("no local function named " + function);
+    }
+    long number = invocations.incrementAndGet();
+    inFlight.incrementAndGet();
+    executor.submit(() -> {
+      try {
+        target.slots().acquire();
+        try {
+          target.function().invoke(activation, Deadline.after(target.timeout(), clock), "local-" + number);
+        } finally {
+          target.slots().release();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (RuntimeException e) {
+        failures.incrementAndGet();
+        LOG.error("local invocation of {} failed", function, e);
+      } finally {
+        if (inFlight.decrementAndGet() == 0) {
+          synchronized (idle) {
+            idle.notifyAll();
+          }
+        }
+      }
+    });
+  }
+
+  /** Waits until every invocation, including those started by other invocations (continuations), is done. */
+  public boolean awaitIdle(Duration timeout) throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    synchronized (idle) {
+      while (inFlight.get() > 0) {
+        long left = end - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(idle, left);
+      }
+    }
+    return true;
+  }
+
+  public long invocations() {
+    return invocations.get();
+  }
+
+  public int failures() {
+    return failures.get();
+  }
+
+  @Override
+  public void close() {
+    executor.shutdownNow();
+  }
+}
