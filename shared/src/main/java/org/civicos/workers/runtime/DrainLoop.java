@@ -73,7 +73,7 @@ public final class DrainLoop {
     this.settings = settings;
     this.clock = clock;
     this.retryPolicy = retryPolicy;
-    this.longestTimeout = workers.stream().map(JobWorker::timeout).max(Duration::compareTo)
+    this.longestTimeout = workers.stream().map(settings::timeoutFor).max(Duration::compareTo)
         .orElse(JobWorker.DEFAULT_TIMEOUT);
   }
 
@@ -83,6 +83,10 @@ public final class DrainLoop {
     while (true) {
       int limit = claimLimit(deadline);
       if (limit == 0) {
+        if (tally.claims == 0) {
+          LOG.warn("no time to run a single job: {} left, jobs may take {} plus a {} margin; raise the function "
+              + "timeout or lower JOB_TIMEOUT", deadline.remaining(), longestTimeout, settings.safetyMargin());
+        }
         return tally.report(DrainReport.StopReason.DEADLINE, lastClaimFull);
       }
       List<ClaimedJob> jobs = store.claim(queue, workers.keySet(), limit, clientId);
@@ -177,7 +181,7 @@ public final class DrainLoop {
     JobContext context = new JobContext(tenant, job, database, clock);
     FutureTask<JobOutcome> task = new FutureTask<>(() -> worker.execute(context, args));
     Thread.ofVirtual().name("job-" + job.id()).start(task);
-    Duration timeout = worker.timeout();
+    Duration timeout = settings.timeoutFor(worker);
     try {
       JobOutcome outcome = task.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       return outcome == null ? JobOutcome.failed("worker returned no outcome") : outcome;

@@ -1,6 +1,7 @@
 package org.civicos.workers.runtime;
 
 import java.time.Duration;
+import java.util.Optional;
 import org.civicos.workers.config.Env;
 
 /**
@@ -9,8 +10,9 @@ import org.civicos.workers.config.Env;
  * @param batchSize jobs claimed per claim statement (and recorded per completion statement)
  * @param parallelism jobs of a batch running at once in the process
  * @param safetyMargin time kept free at the end of an invocation for the last completion and the continuation
+ * @param jobTimeout overrides every worker's own timeout (it must fit the function timeout with the margin)
  */
-public record DrainSettings(int batchSize, int parallelism, Duration safetyMargin) {
+public record DrainSettings(int batchSize, int parallelism, Duration safetyMargin, Optional<Duration> jobTimeout) {
   public static final Duration DEFAULT_SAFETY_MARGIN = Duration.ofSeconds(5);
 
   public DrainSettings {
@@ -23,6 +25,16 @@ public record DrainSettings(int batchSize, int parallelism, Duration safetyMargi
     return new DrainSettings(
         env.integer("CLAIM_BATCH_SIZE", defaultBatchSize, 1, 5_000),
         env.integer("JOB_PARALLELISM", defaultParallelism, 1, 256),
-        env.duration("DRAIN_SAFETY_MARGIN", DEFAULT_SAFETY_MARGIN, Duration.ZERO));
+        env.duration("DRAIN_SAFETY_MARGIN", DEFAULT_SAFETY_MARGIN, Duration.ZERO),
+        env.optional("JOB_TIMEOUT").map(v -> env.duration("JOB_TIMEOUT", Duration.ZERO, Duration.ofSeconds(1))));
+  }
+
+  public DrainSettings(int batchSize, int parallelism, Duration safetyMargin) {
+    this(batchSize, parallelism, safetyMargin, Optional.empty());
+  }
+
+  /** The timeout a job of this worker gets. */
+  public Duration timeoutFor(JobWorker<?> worker) {
+    return jobTimeout.orElse(worker.timeout());
   }
 }

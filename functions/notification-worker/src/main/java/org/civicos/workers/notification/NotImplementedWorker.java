@@ -24,6 +24,11 @@ final class NotImplementedWorker implements JobWorker<JsonNode> {
   }
 
   @Override
+  public java.time.Duration timeout() {
+    return java.time.Duration.ofSeconds(10);
+  }
+
+  @Override
   public JobOutcome execute(JobContext context, JsonNode args) {
     return JobOutcome.failed("not implemented: " + kind);
   }

@@ -1,0 +1,131 @@
+package org.civicos.workers.lambda;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.civicos.workers.db.DatabaseUrl;
+import org.civicos.workers.testing.Sql;
+import org.civicos.workers.testing.TestDatabases;
+import org.civicos.workers.testing.lambda.RuntimeApiHarness;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each function's Lambda artifact, run by Amazon's runtime interface client in a child JVM against the Runtime
+ * API, fed the events/ payloads, against embedded PostgreSQL. Records init and first-response times for
+ * scripts/bench.
+ */
+class LambdaRuntimeTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration TIMEOUT = Duration.ofSeconds(90);
+
+  static Path repoRoot() {
+    Path dir = Path.of("").toAbsolutePath();
+    while (dir != null && !Files.exists(dir.resolve("template.yaml")) && !Files.exists(dir.resolve("functions"))) {
+      dir = dir.getParent();
+    }
+    if (dir == null) {
+      throw new IllegalStateException("repository root not found from " + Path.of("").toAbsolutePath());
+    }
+    return dir;
+  }
+
+  static Path artifact(String function) {
+    Path dir = repoRoot().resolve("functions").resolve(function).resolve("target").resolve(function + "-lambda");
+    if (!Files.isDirectory(dir.resolve("lib"))) {
+      throw new IllegalStateException("no Lambda artifact at " + dir + ": run the reactor's package phase first");
+    }
+    return dir;
+  }
+
+  static String event(String name) throws Exception {
+    return Files.readString(repoRoot().resolve("events").resolve(name));
+  }
+
+  private static Map<String, String> env(DatabaseUrl url, String function) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("DATABASE_URL", "postgres://" + url.user() + ":" + url.password() + "@" + url.host() + ":" + url.port()
+        + "/" + url.database());
+    env.put("AWS_LAMBDA_FUNCTION_NAME", function);
+    env.put("DB_RELEASE", "evict");
+    return env;
+  }
+
+  private void runHandler(String function, String handler, String queue, String kind, String eventFile) throws Exception {
+    DatabaseUrl url = TestDatabases.withCivicOs("ric_" + queue);
+    Sql.insertJobs(url, "metadata", queue, kind, 3, "{}");
+    try (RuntimeApiHarness harness = new RuntimeApiHarness()) {
+      harness.start(artifact(function), handler, env(url, function));
+      RuntimeApiHarness.Outcome first = harness.invoke(event(eventFile), TIMEOUT);
+      Duration firstResponse = harness.sinceStart();
+      assertThat(first.error()).as(harness.output()).isFalse();
+      JsonNode body = JSON.readTree(first.body());
+      assertThat(body.get("queue").asText()).isEqualTo(queue);
+      assertThat(body.get("claimed").asInt()).isEqualTo(3);
+      assertThat(body.get("connection_opened").asBoolean()).isTrue();
+      assertThat(Sql.count(url, "SELECT count(*) FROM metadata.river_job WHERE state = 'running'")).isZero();
+      assertThat(Sql.connectionsOf(url, "civic-workers/" + function)).isZero();
+
+      RuntimeApiHarness.Outcome rejected = harness.invoke(event("rejected-unknown-tenant.json")
+          .replace("\"s3_signer\"", "\"" + queue + "\""), TIMEOUT);
+      assertThat(JSON.readTree(rejected.body()).get("status").asText()).isEqualTo("rejected");
+      assertThat(rejected.error()).isFalse();
+
+      RuntimeApiHarness.record(repoRoot().resolve("cli/target/lambda-harness/" + function + ".json"), Map.of(
+          "function", function,
+          "init_ms", harness.initDuration(TIMEOUT).toMillis(),
+          "first_response_ms", firstResponse.toMillis()));
+    }
+  }
+
+  @Test
+  void s3SignerFunctionRunsUnderTheRuntimeInterfaceClient() throws Exception {
+    runHandler("s3-signer", "org.civicos.workers.s3.S3SignerFunction::handleRequest", "s3_signer", "s3_presign",
+        "s3-signer.json");
+  }
+
+  @Test
+  void thumbnailFunctionRunsUnderTheRuntimeInterfaceClient() throws Exception {
+    runHandler("thumbnail-worker", "org.civicos.workers.thumbnail.ThumbnailFunction::handleRequest", "thumbnails",
+        "thumbnail_generate", "thumbnails.json");
+  }
+
+  @Test
+  void notificationFunctionRunsUnderTheRuntimeInterfaceClient() throws Exception {
+    runHandler("notification-worker", "org.civicos.workers.notification.NotificationFunction::handleRequest",
+        "notifications", "send_notification", "notifications.json");
+  }
+
+  @Test
+  void pollerInvokesTheHandlerAsynchronouslyThroughTheLambdaApi() throws Exception {
+    DatabaseUrl url = TestDatabases.withCivicOs("ric_poller");
+    Sql.insertJobs(url, "metadata", "s3_signer", "s3_presign", 2, "{}");
+    Map<String, String> env = env(url, "poller");
+    env.put("S3_SIGNER_FUNCTION", "arn:aws:lambda:us-east-1:000000000000:function:civic-s3-signer:live");
+    try (RuntimeApiHarness harness = new RuntimeApiHarness()) {
+      harness.start(artifact("poller"), "org.civicos.workers.poller.PollerHandler::handleRequest", env);
+      RuntimeApiHarness.Outcome outcome = harness.invoke(event("schedule.json"), TIMEOUT);
+      Duration firstResponse = harness.sinceStart();
+      assertThat(outcome.error()).as(harness.output()).isFalse();
+      JsonNode body = JSON.readTree(outcome.body());
+      assertThat(body.get("tenants_checked").asInt()).isEqualTo(1);
+      assertThat(body.get("invocations_requested").asInt()).isEqualTo(1);
+      assertThat(harness.invokes()).singleElement().satisfies(invoke -> {
+        assertThat(invoke.function()).isEqualTo("arn:aws:lambda:us-east-1:000000000000:function:civic-s3-signer:live");
+        assertThat(invoke.invocationType()).isEqualTo("Event");
+        assertThat(JSON.readTree(invoke.payload())).isEqualTo(
+            JSON.readTree("{\"tenant\":\"default\",\"queue\":\"s3_signer\",\"reason\":\"poll\"}"));
+      });
+      assertThat(Sql.connectionsOf(url, "civic-workers/poller")).isZero();
+      RuntimeApiHarness.record(repoRoot().resolve("cli/target/lambda-harness/poller.json"), Map.of(
+          "function", "poller",
+          "init_ms", harness.initDuration(TIMEOUT).toMillis(),
+          "first_response_ms", firstResponse.toMillis()));
+    }
+  }
+}
