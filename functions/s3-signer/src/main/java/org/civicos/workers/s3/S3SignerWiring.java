@@ -6,6 +6,8 @@ import java.util.List;
 import org.civicos.workers.aws.AwsClients;
 import org.civicos.workers.aws.DatabaseCredentials;
 import org.civicos.workers.aws.LambdaInvoker;
+import org.civicos.workers.aws.S3Clients;
+import org.civicos.workers.aws.S3Settings;
 import org.civicos.workers.config.Env;
 import org.civicos.workers.queue.RetryPolicy;
 import org.civicos.workers.runtime.HandlerConfig;
@@ -35,14 +37,15 @@ public final class S3SignerWiring {
   public static HandlerParts create(Env env, Invoker invoker, AwsClients aws) {
     HandlerConfig config = HandlerConfig.fromEnv(env, FUNCTION, DEFAULT_BATCH_SIZE, DEFAULT_PARALLELISM);
     TenantDatabases databases = new TenantDatabases(config.db(), DatabaseCredentials.forSettings(config.db(), aws));
-    List<JobWorker<?>> workers = workers(env, aws);
     QueueHandler handler = new QueueHandler(FUNCTION, QueueCatalog.byQueue(QueueCatalog.S3_SIGNER).orElseThrow().spec(),
-        config.tenants(), databases, config.schema(), workers, config.drain(), invoker, InstantSource.system(),
+        config.tenants(), databases, config.schema(), workers(env, aws), config.drain(), invoker, InstantSource.system(),
         RetryPolicy.standard());
     return new HandlerParts(handler, databases);
   }
 
   static List<JobWorker<?>> workers(Env env, AwsClients aws) {
-    return List.of(new NotImplementedWorker("s3_presign"));
+    UuidV7 ids = new UuidV7(InstantSource.system());
+    return List.of(new S3PresignWorker(PresignSettings.fromEnv(env),
+        new S3UploadUrlSigner(S3Clients.presigner(S3Settings.fromEnv(env), aws)), ids::next));
   }
 }
