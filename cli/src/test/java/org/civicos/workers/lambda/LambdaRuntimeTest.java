@@ -76,11 +76,34 @@ class LambdaRuntimeTest {
       assertThat(JSON.readTree(rejected.body()).get("status").asText()).isEqualTo("rejected");
       assertThat(rejected.error()).isFalse();
 
+      assertJsonLogs(harness.output(), queue);
+
       RuntimeApiHarness.record(repoRoot().resolve("cli/target/lambda-harness/" + function + ".json"), Map.of(
           "function", function,
           "init_ms", harness.initDuration(TIMEOUT).toMillis(),
           "first_response_ms", firstResponse.toMillis()));
     }
+  }
+
+  /** Every line the function logs is one JSON object; the invocation summary carries its context keys. */
+  private static void assertJsonLogs(String output, String queue) throws Exception {
+    java.util.List<JsonNode> lines = new java.util.ArrayList<>();
+    for (String line : output.split("\n")) {
+      // The JVM's own warnings (JDK 24+ on sun.misc.Unsafe use by libraries) are not ours; Lambda runs 21.
+      if (!line.isBlank() && !line.startsWith("WARNING: ")) {
+        lines.add(JSON.readTree(line));
+      }
+    }
+    assertThat(lines).isNotEmpty().allSatisfy(l -> assertThat(l.has("level") && l.has("message")).isTrue());
+    assertThat(lines).anySatisfy(l -> {
+      assertThat(l.path("message").asText()).startsWith("invocation done");
+      assertThat(l.path("queue").asText()).isEqualTo(queue);
+      assertThat(l.path("tenant").asText()).isEqualTo("default");
+      assertThat(l.path("request_id").asText()).isNotEmpty();
+      assertThat(l.path("cold_start").asText()).isEqualTo("true");
+      assertThat(l.path("connection_opened").asBoolean()).isTrue();
+    });
+    assertThat(output).doesNotContain(":postgres@");
   }
 
   @Test

@@ -1,0 +1,13 @@
+package org.civicos.workers.thumbnail;
+
+import java.util.Optional;
+
+/** The object store the thumbnailer reads originals from and writes thumbnails to. */
+public interface BlobStore {
+  /** The object's size in bytes, or empty if it does not exist. */
+  Optional<Long> size(String bucket, String key);
+
+  byte[] read(String bucket, String key);
+
+  void write(String bucket, String key, byte[] bytes, String contentType, boolean publicRead);
+}
