@@ -12,8 +12,8 @@ import java.util.Locale;
 import org.slf4j.Logger;
 
 /**
- * Logging without an XML file, found by logback's ServiceLoader after its own file lookup (so a
- * {@code logback.xml} or {@code logback-test.xml} still wins): one JSON object per line on stdout, which is what
+ * Logging without an XML file, found by logback's ServiceLoader (a {@code logback.xml} or
+ * {@code logback-test.xml} on the classpath still wins): one JSON object per line on stdout, which is what
  * Lambda's JSON log format and CloudWatch Logs Insights want, or readable lines when stdout is a terminal.
  * {@code LOG_FORMAT=json|text} forces either; {@code LOG_LEVEL} sets the level (default INFO).
  */
@@ -22,6 +22,12 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
 
   @Override
   public ExecutionStatus configure(LoggerContext context) {
+    // logback asks ServiceLoader configurators before looking for files: step aside when a file exists.
+    ClassLoader loader = LogConfigurator.class.getClassLoader();
+    if (System.getProperty("logback.configurationFile") != null || loader.getResource("logback-test.xml") != null
+        || loader.getResource("logback.xml") != null) {
+      return ExecutionStatus.INVOKE_NEXT_IF_ANY;
+    }
     String format = System.getenv().getOrDefault("LOG_FORMAT", System.console() != null ? "text" : "json")
         .toLowerCase(Locale.ROOT);
     Encoder<ILoggingEvent> encoder = format.equals("text") ? new TextLogEncoder() : new JsonLogEncoder();
