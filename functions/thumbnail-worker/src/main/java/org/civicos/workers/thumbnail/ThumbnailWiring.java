@@ -6,6 +6,8 @@ import java.util.List;
 import org.civicos.workers.aws.AwsClients;
 import org.civicos.workers.aws.DatabaseCredentials;
 import org.civicos.workers.aws.LambdaInvoker;
+import org.civicos.workers.aws.S3Clients;
+import org.civicos.workers.aws.S3Settings;
 import org.civicos.workers.config.Env;
 import org.civicos.workers.queue.RetryPolicy;
 import org.civicos.workers.runtime.HandlerConfig;
@@ -15,6 +17,8 @@ import org.civicos.workers.runtime.JobWorker;
 import org.civicos.workers.runtime.QueueCatalog;
 import org.civicos.workers.runtime.QueueHandler;
 import org.civicos.workers.tenant.TenantDatabases;
+import org.civicos.workers.thumbnail.image.ImageLimits;
+import org.civicos.workers.thumbnail.image.ThumbnailRenderer;
 
 /** Builds the thumbnail-worker handler by hand from the environment. */
 public final class ThumbnailWiring {
@@ -43,6 +47,8 @@ public final class ThumbnailWiring {
   }
 
   static List<JobWorker<?>> workers(Env env, AwsClients aws) {
-    return List.of(new NotImplementedWorker("thumbnail_generate"));
+    ThumbnailSettings settings = ThumbnailSettings.fromEnv(env);
+    return List.of(new ThumbnailWorker(settings, new S3BlobStore(S3Clients.client(S3Settings.fromEnv(env), aws)),
+        new ThumbnailRenderer(new ImageLimits(settings.maxBytes(), settings.maxPixels()))));
   }
 }
