@@ -110,10 +110,14 @@ final class RasterDecoder {
     }
   }
 
-  /** libjpeg's "Premature end of JPEG file" and friends. */
+  /**
+   * libjpeg's "Premature end of JPEG file" / "Corrupt JPEG data: premature end of data segment": pixel data is
+   * missing and was filled with grey. A file whose scan is complete but lacks only the EOI marker warns
+   * "Truncated File - Missing EOI marker" and is accepted, as libvips does.
+   */
   private static boolean isTruncation(String warning) {
     String w = warning.toLowerCase(Locale.ROOT);
-    return w.contains("premature end") || w.contains("truncat") || w.contains("unexpected end");
+    return w.contains("premature end") || w.contains("unexpected end");
   }
 
   private static ThumbnailException interrupted(Throwable cause) {
