@@ -270,6 +270,19 @@ final class TestImages {
     return maxX < 0 ? new Rectangle() : new Rectangle(minX, minY, maxX - minX + 1, maxY - minY + 1);
   }
 
+  /**
+   * Where the content of a thumbnail of a 2:1 (or, if {@code portrait}, 1:2) source sits: computed from the
+   * geometry rather than from pixels, since white areas of the content are indistinguishable from padding.
+   */
+  static Rectangle nonWhiteBoundsOfContent(BufferedImage image, Thumbnail t, boolean portrait) {
+    int box = t.box();
+    int longSide = Math.min(box, 200);
+    int shortSide = longSide / 2;
+    int w = portrait ? shortSide : longSide;
+    int h = portrait ? longSide : shortSide;
+    return new Rectangle((box - w) / 2, (box - h) / 2, w, h);
+  }
+
   /** Largest per-channel difference. */
   static int distance(int rgb1, int rgb2) {
     int dr = Math.abs(((rgb1 >> 16) & 0xFF) - ((rgb2 >> 16) & 0xFF));
