@@ -1,5 +1,6 @@
 package org.civicos.workers.thumbnail.image;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -33,12 +34,18 @@ final class Messages {
     return corrupt(kind, describe(cause));
   }
 
+  /** One decimal ("900.0") for real photos, exact for tiny test limits ("0.01"). */
   private static String megapixels(long pixels) {
-    return String.format(Locale.ROOT, "%.1f", pixels / 1_000_000.0);
+    return pixels >= 100_000 ? String.format(Locale.ROOT, "%.1f", pixels / 1_000_000.0) : exact(pixels);
   }
 
+  /** "100", "12.5", "0.001". */
   private static String megapixelsLimit(long pixels) {
-    return pixels % 1_000_000 == 0 ? Long.toString(pixels / 1_000_000) : megapixels(pixels);
+    return exact(pixels);
+  }
+
+  private static String exact(long pixels) {
+    return BigDecimal.valueOf(pixels).movePointLeft(6).stripTrailingZeros().toPlainString();
   }
 
   /** The distinct messages along the cause chain, joined with ": ", capped in length. */

@@ -119,13 +119,16 @@ public final class ThumbnailRenderer {
 
   private List<Thumbnail> renderPdf(byte[] input) {
     BufferedImage page = PdfRasterizer.renderFirstPage(input);
-    int width = page.getWidth();
-    int height = page.getHeight();
+    int pageWidth = page.getWidth();
+    int pageHeight = page.getHeight();
     int[] pixels = Pixels.toOpaqueSrgb(page);
+    page = null; // only the pixels are needed from here on
+    int width = pageWidth;
+    int height = pageHeight;
     Thumbnail[] out = new Thumbnail[3];
     for (ThumbnailSize size : LARGEST_FIRST) {
       checkInterrupted();
-      Dimension target = fit(width, height, size.box());
+      Dimension target = fit(pageWidth, pageHeight, size.box());
       pixels = AreaAverageScaler.resize(pixels, width, height, target.width, target.height);
       width = target.width;
       height = target.height;
