@@ -15,7 +15,7 @@ import org.apache.pdfbox.rendering.PDFRenderer;
  * Renders the first page of a PDF with Apache PDFBox at a bounded resolution: 300 dpi (what Civic OS ran
  * {@code pdftoppm} with), but never more than {@link #MAX_LONG_SIDE} pixels on the long side, whatever the
  * page box declares. Everything stays in memory (no scratch files); embedded images are subsampled to the
- * rendered size.
+ * rendered size. {@link PdfGuard} first rejects pages whose streams would decode to too much memory.
  */
 final class PdfRasterizer {
   /** Cap of the rendered bitmap's long side: twice the largest box, for antialiasing headroom. */
@@ -29,7 +29,7 @@ final class PdfRasterizer {
   private PdfRasterizer() {}
 
   /** The first page as opaque RGB on white. */
-  static BufferedImage renderFirstPage(byte[] data) {
+  static BufferedImage renderFirstPage(byte[] data, ImageLimits limits) {
     try (PDDocument document = Loader.loadPDF(data, "", null, null,
         MemoryUsageSetting.setupMainMemoryOnly(STREAM_CACHE_BYTES).streamCache)) {
       if (document.getNumberOfPages() < 1) {
@@ -43,6 +43,7 @@ final class PdfRasterizer {
         throw ThumbnailException.permanent(
             Messages.corrupt(InputKind.PDF, "the first page has an invalid size " + width + "x" + height));
       }
+      PdfGuard.check(page, limits.maxPixels());
       float scale = Math.min(MAX_DPI / 72f, MAX_LONG_SIDE / Math.max(width, height));
       PDFRenderer renderer = new PDFRenderer(document);
       renderer.setSubsamplingAllowed(true);

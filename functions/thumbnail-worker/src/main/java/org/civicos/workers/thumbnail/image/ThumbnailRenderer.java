@@ -118,7 +118,7 @@ public final class ThumbnailRenderer {
   }
 
   private List<Thumbnail> renderPdf(byte[] input) {
-    BufferedImage page = PdfRasterizer.renderFirstPage(input);
+    BufferedImage page = PdfRasterizer.renderFirstPage(input, limits);
     int pageWidth = page.getWidth();
     int pageHeight = page.getHeight();
     int[] pixels = Pixels.toOpaqueSrgb(page);

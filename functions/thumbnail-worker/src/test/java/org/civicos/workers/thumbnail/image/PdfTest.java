@@ -6,16 +6,23 @@ import static org.civicos.workers.thumbnail.image.TestImages.assertColor;
 
 import java.awt.Color;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
+import org.apache.pdfbox.cos.COSName;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDPageContentStream;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
+import org.apache.pdfbox.pdmodel.common.PDStream;
 import org.apache.pdfbox.pdmodel.encryption.AccessPermission;
 import org.apache.pdfbox.pdmodel.encryption.StandardProtectionPolicy;
+import org.apache.pdfbox.pdmodel.graphics.color.PDDeviceGray;
+import org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject;
 import org.junit.jupiter.api.Test;
 
 class PdfTest {
@@ -131,6 +138,95 @@ class PdfTest {
         catchThrowableOfType(ThumbnailException.class, () -> renderer.render(out.toByteArray()));
     assertThat(e.permanent()).isTrue();
     assertThat(e.getMessage()).isEqualTo("corrupt or truncated PDF: the document has no pages");
+  }
+
+  /** A page drawing one Flate image XObject that declares {@code w}x{@code h} but holds {@code bytes} zeros. */
+  static byte[] pdfWithFlateImage(int width, int height, long decodedBytes) throws IOException {
+    return pdfWithFlateImage(width, height, decodedBytes, false);
+  }
+
+  static byte[] pdfWithFlateImage(int width, int height, long decodedBytes, boolean encrypted) throws IOException {
+    try (PDDocument document = new PDDocument()) {
+      PDPage page = new PDPage(PDRectangle.LETTER);
+      document.addPage(page);
+      PDImageXObject image = new PDImageXObject(document, new ByteArrayInputStream(deflatedZeros(decodedBytes)),
+          COSName.FLATE_DECODE, width, height, 8, PDDeviceGray.INSTANCE);
+      try (PDPageContentStream content = new PDPageContentStream(document, page)) {
+        content.drawImage(image, 0, 0, 612, 792);
+      }
+      if (encrypted) {
+        StandardProtectionPolicy policy = new StandardProtectionPolicy("owner-secret", "", new AccessPermission());
+        policy.setEncryptionKeyLength(128);
+        document.protect(policy);
+      }
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      document.save(out);
+      return out.toByteArray();
+    }
+  }
+
+  static byte[] deflatedZeros(long count) throws IOException {
+    ByteArrayOutputStream compressed = new ByteArrayOutputStream();
+    try (DeflaterOutputStream z = new DeflaterOutputStream(compressed, new Deflater(Deflater.BEST_COMPRESSION))) {
+      byte[] chunk = new byte[1 << 16];
+      for (long left = count; left > 0; left -= chunk.length) {
+        z.write(chunk, 0, (int) Math.min(chunk.length, left));
+      }
+    }
+    return compressed.toByteArray();
+  }
+
+  @Test
+  void embeddedImageAboveThePixelLimitIsRejectedBeforeDecoding() throws IOException {
+    byte[] pdf = pdfWithFlateImage(20_000, 20_000, 1000); // declares 400 MP, holds almost nothing
+    ThumbnailException e = catchThrowableOfType(ThumbnailException.class, () -> renderer.render(pdf));
+    assertThat(e.permanent()).isTrue();
+    assertThat(e.getMessage()).isEqualTo(
+        "PDF contains an image of 20000x20000 (400.0 megapixels), above the limit of 100 megapixels");
+  }
+
+  @Test
+  void flateBombStreamIsRejected() throws IOException {
+    // Declares a harmless 100x100 image, but the stream inflates to 80 MB (PDFBox would buffer all of it).
+    byte[] pdf = pdfWithFlateImage(100, 100, 80L * 1024 * 1024);
+    assertThat(pdf.length).isLessThan(200_000);
+    ThumbnailException e = catchThrowableOfType(ThumbnailException.class, () -> renderer.render(pdf));
+    assertThat(e.permanent()).isTrue();
+    assertThat(e.getMessage()).isEqualTo("PDF is too large to render: a stream decodes to more than 64 MiB");
+  }
+
+  @Test
+  void flateBombInAnEncryptedPdfIsRejected() throws IOException {
+    byte[] pdf = pdfWithFlateImage(100, 100, 80L * 1024 * 1024, true);
+    ThumbnailException e = catchThrowableOfType(ThumbnailException.class, () -> renderer.render(pdf));
+    assertThat(e.permanent()).isTrue();
+    assertThat(e.getMessage()).isEqualTo("PDF is too large to render: a stream decodes to more than 64 MiB");
+  }
+
+  @Test
+  void inlineImageFlateBombIsRejected() throws IOException {
+    byte[] bomb = deflatedZeros(80L * 1024 * 1024);
+    ByteArrayOutputStream content = new ByteArrayOutputStream();
+    content.write("q 100 0 0 100 0 0 cm\nBI /W 10 /H 10 /BPC 8 /CS /G /F /Fl\nID ".getBytes(StandardCharsets.US_ASCII));
+    content.write(bomb);
+    content.write("\nEI\nQ\n".getBytes(StandardCharsets.US_ASCII));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (PDDocument document = new PDDocument()) {
+      PDPage page = new PDPage(PDRectangle.LETTER);
+      document.addPage(page);
+      page.setContents(new PDStream(document, new ByteArrayInputStream(content.toByteArray())));
+      document.save(out);
+    }
+    ThumbnailException e = catchThrowableOfType(ThumbnailException.class, () -> renderer.render(out.toByteArray()));
+    assertThat(e.permanent()).isTrue();
+    assertThat(e.getMessage()).isEqualTo("PDF is too large to render: a stream decodes to more than 64 MiB");
+  }
+
+  @Test
+  void ordinaryEmbeddedImageRenders() throws IOException {
+    byte[] pdf = pdfWithFlateImage(1000, 1000, 1000L * 1000);
+    List<Thumbnail> thumbs = renderer.render(pdf);
+    assertThat(thumbs).extracting(Thumbnail::height).containsExactly(150, 400, 800);
   }
 
   @Test
