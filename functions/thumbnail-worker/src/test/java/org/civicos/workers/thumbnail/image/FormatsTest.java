@@ -11,6 +11,7 @@ import java.awt.Graphics2D;
 import java.awt.Rectangle;
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;
+import java.awt.color.ICC_Profile;
 import java.awt.image.BufferedImage;
 import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
@@ -19,6 +20,7 @@ import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import javax.imageio.IIOImage;
@@ -90,6 +92,26 @@ class FormatsTest {
     BufferedImage large = large(jpeg);
     assertColor(large, 200, 400, RED, 30);
     assertColor(large, 600, 400, BLUE, 30);
+  }
+
+  @Test
+  void jpegWithAnEmbeddedIccProfileIsConvertedToSrgb() throws IOException {
+    // Samples of 128 tagged with a linear-RGB ICC profile: 50% linear light is #BCBCBC in sRGB.
+    byte[] plain = TestImages.jpeg(TestImages.solid(600, 600, new Color(128, 128, 128)), 0.95f, false);
+    byte[] profile = ICC_Profile.getInstance(ColorSpace.CS_LINEAR_RGB).getData();
+    ByteArrayOutputStream app2 = new ByteArrayOutputStream();
+    int length = 2 + 12 + 2 + profile.length;
+    app2.write(new byte[] {(byte) 0xFF, (byte) 0xE2, (byte) (length >> 8), (byte) length});
+    app2.write("ICC_PROFILE\0".getBytes(StandardCharsets.US_ASCII));
+    app2.write(new byte[] {1, 1});
+    app2.write(profile);
+    byte[] tagged = TestImages.insertAfterSoi(plain, app2.toByteArray());
+
+    assertColor(large(plain), 400, 400, new Color(128, 128, 128), 3);
+    assertColor(large(tagged), 400, 400, new Color(188, 188, 188), 4);
+    for (Thumbnail t : renderer.render(tagged)) {
+      assertThat(TestImages.jpegMarkers(t.bytes())).doesNotContain(0xE2); // converted, not carried over
+    }
   }
 
   @Test
