@@ -26,7 +26,8 @@ public final class S3TestServer {
   public static synchronized URI endpoint() {
     if (server == null) {
       try {
-        Path root = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "s3mock");
+        Path tmp = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir")));
+        Path root = Files.createTempDirectory(tmp, "s3mock");
         server = S3MockApplication.start(new java.util.HashMap<>(Map.of(
             S3MockApplication.PROP_HTTP_PORT, S3MockApplication.RANDOM_PORT,
             S3MockApplication.PROP_HTTPS_PORT, S3MockApplication.RANDOM_PORT,
