@@ -85,20 +85,32 @@ class InProcessEndToEndTest {
     AtomicInteger continuations = new AtomicInteger();
     DbSettings handlerDb = DbSettings.local("civic-workers/e2e-handler", 1);
     try (LocalInvoker invoker = new LocalInvoker(InstantSource.system());
-        TenantDatabases handlerPools = new TenantDatabases(handlerDb, CredentialSource.fromUrl());
         TenantDatabases pollerPools = new TenantDatabases(DbSettings.local("civic-workers/e2e-poller", 1),
             CredentialSource.fromUrl())) {
       for (QueueCatalog.Entry entry : QueueCatalog.all()) {
         List<JobWorker<?>> workers = entry.spec().kinds().stream()
             .<JobWorker<?>>map(kind -> new CountingWorker(kind, runs)).toList();
-        QueueHandler handler = new QueueHandler(entry.function(), entry.spec(), tenants, handlerPools, SCHEMA,
-            workers, new DrainSettings(4, 2, Duration.ofMillis(100)), invoker, InstantSource.system(),
-            RetryPolicy.standard());
-        invoker.register(entry.function(), (activation, deadline, id) -> {
-          if (activation.reason().equals("continuation")) {
-            continuations.incrementAndGet();
-          }
-          handler.handle(activation, deadline, id, Optional.of(entry.function()));
+        // Like a Lambda sandbox: each one its own pool of one connection per tenant.
+        invoker.register(entry.function(), () -> {
+          TenantDatabases pools = new TenantDatabases(handlerDb, CredentialSource.fromUrl());
+          QueueHandler handler = new QueueHandler(entry.function(), entry.spec(), tenants, pools, SCHEMA,
+              workers, new DrainSettings(4, 2, Duration.ofMillis(100)), invoker, InstantSource.system(),
+              RetryPolicy.standard());
+          return new LocalInvoker.Sandbox() {
+            @Override
+            public void invoke(org.civicos.workers.runtime.Activation activation,
+                org.civicos.workers.runtime.Deadline deadline, String id) {
+              if (activation.reason().equals("continuation")) {
+                continuations.incrementAndGet();
+              }
+              handler.handle(activation, deadline, id, Optional.of(entry.function()));
+            }
+
+            @Override
+            public void close() {
+              pools.close();
+            }
+          };
         }, 2, Duration.ofSeconds(1));
       }
       List<PollerConfig.QueueTarget> targets = QueueCatalog.all().stream()

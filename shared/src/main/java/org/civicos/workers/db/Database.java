@@ -98,7 +98,9 @@ public final class Database implements AutoCloseable {
    * before the function freezes; the next borrow builds a new pool lazily.
    */
   public synchronized void release() {
-    if (settings.release() == DbSettings.ReleasePolicy.EVICT) {
+    // Never pull the connection from under another borrower (a shared pool in a long-running process).
+    if (settings.release() == DbSettings.ReleasePolicy.EVICT
+        && permits.availablePermits() == settings.maxConnections()) {
       closePool();
     }
   }

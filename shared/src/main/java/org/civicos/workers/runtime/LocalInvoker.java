@@ -15,9 +15,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Lambda's asynchronous invocation, in process: each registered function runs on its own threads, at most
- * {@code reservedConcurrency} at a time (further activations wait their turn, as throttled async events do),
- * each with a fixed time budget standing in for the Lambda timeout. Used by local mode and the tests.
+ * Lambda's asynchronous invocation, in process: each registered function runs in at most
+ * {@code reservedConcurrency} sandboxes (further activations wait their turn, as throttled async events do), each
+ * sandbox built once by the function's factory and used by one invocation at a time, with a fixed time budget
+ * standing in for the Lambda timeout. As in Lambda, a sandbox's pools are its own: concurrent invocations never
+ * share a connection. Used by local mode and the tests.
  */
 public final class LocalInvoker implements Invoker, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LocalInvoker.class);
@@ -28,7 +30,38 @@ public final class LocalInvoker implements Invoker, AutoCloseable {
     void invoke(Activation activation, Deadline deadline, String invocationId);
   }
 
-  private record Registered(LocalFunction function, Semaphore slots, Duration timeout) {
+  /** One sandbox of a function: what its init built, used by one invocation at a time. */
+  public interface Sandbox extends LocalFunction, AutoCloseable {
+    @Override
+    void close();
+
+    /** A sandbox around a function that holds nothing to close. */
+    static Sandbox of(LocalFunction function) {
+      return new Sandbox() {
+        @Override
+        public void invoke(Activation activation, Deadline deadline, String invocationId) {
+          function.invoke(activation, deadline, invocationId);
+        }
+
+        @Override
+        public void close() {
+        }
+      };
+    }
+  }
+
+  private record Registered(java.util.function.Supplier<Sandbox> factory, Semaphore slots,
+      java.util.concurrent.ConcurrentLinkedQueue<Sandbox> idle, java.util.List<Sandbox> all, Duration timeout) {
+    Sandbox take() {
+      Sandbox sandbox = idle.poll();
+      if (sandbox == null) {
+        sandbox = factory.get();
+        synchronized (all) {
+          all.add(sandbox);
+        }
+      }
+      return sandbox;
+    }
   }
 
   private final Map<String, Registered> functions = new ConcurrentHashMap<>();
@@ -44,8 +77,11 @@ public final class LocalInvoker implements Invoker, AutoCloseable {
     this.clock = clock;
   }
 
-  public LocalInvoker register(String name, LocalFunction function, int reservedConcurrency, Duration timeout) {
-    functions.put(name, new Registered(function, new Semaphore(reservedConcurrency, true), timeout));
+  /** Registers a function; {@code newSandbox} runs once per sandbox, like a Lambda init. */
+  public LocalInvoker register(String name, java.util.function.Supplier<Sandbox> newSandbox, int reservedConcurrency,
+      Duration timeout) {
+    functions.put(name, new Registered(newSandbox, new Semaphore(reservedConcurrency, true),
+        new java.util.concurrent.ConcurrentLinkedQueue<>(), new java.util.ArrayList<>(), timeout));
     return this;
   }
 
@@ -60,9 +96,14 @@ public final class LocalInvoker implements Invoker, AutoCloseable {
     executor.submit(() -> {
       try {
         target.slots().acquire();
+        Sandbox sandbox = null;
         try {
-          target.function().invoke(activation, Deadline.after(target.timeout(), clock), "local-" + number);
+          sandbox = target.take();
+          sandbox.invoke(activation, Deadline.after(target.timeout(), clock), "local-" + number);
         } finally {
+          if (sandbox != null) {
+            target.idle().add(sandbox);
+          }
           target.slots().release();
         }
       } catch (InterruptedException e) {
@@ -103,8 +144,14 @@ public final class LocalInvoker implements Invoker, AutoCloseable {
     return failures.get();
   }
 
+  /** Stops the threads and closes every sandbox (its pools). */
   @Override
   public void close() {
     executor.shutdownNow();
+    for (Registered registered : functions.values()) {
+      synchronized (registered.all()) {
+        registered.all().forEach(Sandbox::close);
+      }
+    }
   }
 }
