@@ -20,7 +20,7 @@ import org.w3c.dom.Node;
  *
  * <ol>
  *   <li>Reads only the header (ImageReader width/height) and rejects images above the pixel limit before any
- *       pixel buffer exists.
+ *       pixel buffer exists; for JPEG also too many scans ({@link JpegScans}).
  *   <li>Decodes with source subsampling: the integer factor that keeps the decoded long side at or above
  *       {@code minLongSide} (twice the largest box), so a 50-megapixel photo decodes to about 2 megapixels.
  *   <li>Fails on decoder warnings that mean truncated data (the JDK's libjpeg otherwise fills the missing part
@@ -44,7 +44,7 @@ final class RasterDecoder {
     try (ImageInputStream in = new ByteArrayImageInputStream(data)) {
       // GIF needs its metadata for the logical screen; elsewhere metadata is of no use to us.
       reader.setInput(in, true, kind != InputKind.GIF);
-      return read(reader, kind, limits, minLongSide);
+      return read(data, reader, kind, limits, minLongSide);
     } catch (ThumbnailException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
@@ -57,8 +57,8 @@ final class RasterDecoder {
     }
   }
 
-  private static Decoded read(ImageReader reader, InputKind kind, ImageLimits limits, int minLongSide)
-      throws IOException {
+  private static Decoded read(byte[] data, ImageReader reader, InputKind kind, ImageLimits limits,
+      int minLongSide) throws IOException {
     int width;
     int height;
     try {
@@ -68,6 +68,9 @@ final class RasterDecoder {
       throw ThumbnailException.permanent(Messages.corrupt(kind, "the file contains no image"), e);
     }
     checkDimensions(kind, width, height, limits);
+    if (kind == InputKind.JPEG) {
+      JpegScans.check(data, width, height);
+    }
 
     GifFrame gif = kind == InputKind.GIF ? GifFrame.of(reader, width, height) : null;
     int fullWidth = gif == null ? width : gif.screenWidth;

@@ -73,6 +73,69 @@ class HostileInputTest {
     assertThat(strict.render(TestImages.png(TestImages.solid(40, 25, TestImages.RED)))).hasSize(3);
   }
 
+  /** A progressive JPEG whose last scan is repeated: every repeat makes libjpeg walk the whole image again. */
+  private static byte[] repeatLastScan(byte[] jpeg, int repeats) {
+    int pos = 2;
+    int lastStart = -1;
+    int lastEnd = -1;
+    while (pos + 3 < jpeg.length && (jpeg[pos + 1] & 0xFF) != 0xD9) {
+      int marker = jpeg[pos + 1] & 0xFF;
+      int length = (jpeg[pos + 2] & 0xFF) << 8 | (jpeg[pos + 3] & 0xFF);
+      if (marker != 0xDA) {
+        pos += 2 + length;
+        continue;
+      }
+      int end = pos + 2 + length;
+      while (!((jpeg[end] & 0xFF) == 0xFF && jpeg[end + 1] != 0
+          && ((jpeg[end + 1] & 0xFF) < 0xD0 || (jpeg[end + 1] & 0xFF) > 0xD7))) {
+        end++;
+      }
+      lastStart = pos;
+      lastEnd = end;
+      pos = end;
+    }
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.write(jpeg, 0, lastEnd);
+    for (int i = 0; i < repeats; i++) {
+      out.write(jpeg, lastStart, lastEnd - lastStart);
+    }
+    out.write(jpeg, lastEnd, jpeg.length - lastEnd);
+    return out.toByteArray();
+  }
+
+  @Test
+  void progressiveScanBombIsRejectedBeforeDecoding() {
+    byte[] progressive = TestImages.jpeg(TestImages.solid(2000, 2000, TestImages.BLUE), 0.9f, true);
+    assertThat(JpegScans.count(progressive)).isEqualTo(10); // libjpeg's default progression
+    byte[] bomb = repeatLastScan(progressive, 1000);
+    assertThat(JpegScans.count(bomb)).isEqualTo(1010);
+    assertThat(failure(bomb).getMessage()).isEqualTo("JPEG has 1010 scans, above the limit of 64");
+  }
+
+  @Test
+  void hugeProgressiveJpegWithManyScansIsAboveTheBudget() {
+    // 30 scans are fine for a small picture, but not for a 100-megapixel one (3000 megapixel-scans).
+    byte[] thirtyScans = repeatLastScan(TestImages.jpeg(TestImages.solid(64, 64, TestImages.BLUE), 0.9f, true), 20);
+    JpegScans.check(thirtyScans, 64, 64);
+    ThumbnailException e =
+        catchThrowableOfType(ThumbnailException.class, () -> JpegScans.check(thirtyScans, 10_000, 10_000));
+    assertThat(e.permanent()).isTrue();
+    assertThat(e.getMessage())
+        .isEqualTo("JPEG of 100.0 megapixels in 30 scans is above the decoding budget of 2000 megapixel-scans");
+  }
+
+  @Test
+  void scansInsideAnEmbeddedThumbnailAreNotCounted() {
+    byte[] image = TestImages.jpeg(TestImages.solid(300, 200, TestImages.RED));
+    assertThat(JpegScans.count(image)).isEqualTo(1);
+    // An Exif segment that carries a whole progressive JPEG (as camera thumbnails do, baseline or not).
+    byte[] thumbnail = TestImages.jpeg(TestImages.solid(64, 48, TestImages.RED), 0.8f, true);
+    byte[] tiff = TestImages.exifTiff(1, true, false);
+    byte[] payload = java.util.Arrays.copyOf(tiff, tiff.length + thumbnail.length);
+    System.arraycopy(thumbnail, 0, payload, tiff.length, thumbnail.length);
+    assertThat(JpegScans.count(TestImages.withExif(image, payload))).isEqualTo(1);
+  }
+
   @Test
   void truncatedJpeg() {
     byte[] jpeg = TestImages.jpeg(gradient(600, 400));

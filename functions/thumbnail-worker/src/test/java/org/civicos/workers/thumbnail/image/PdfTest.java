@@ -76,6 +76,7 @@ class PdfTest {
     assertThat(thumbs).extracting(Thumbnail::height).containsExactly(150, 400, 800);
     for (Thumbnail t : thumbs) {
       assertThat(t.bytes()).startsWith(0x89, 'P', 'N', 'G');
+      assertThat(TestImages.pngChunks(t.bytes()).stream().distinct()).containsExactly("IHDR", "IDAT", "IEND");
       BufferedImage image = TestImages.decode(t);
       // left half blue, right half white; no padding around the page
       assertColor(image, t.width() / 4, t.height() / 2, new Color(20, 20, 219), 6);

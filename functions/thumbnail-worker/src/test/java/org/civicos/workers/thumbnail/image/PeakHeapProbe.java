@@ -20,6 +20,7 @@ import java.util.Random;
  * # 1. make the inputs (needs a big heap itself: the 50 MP source bitmap is 150 MB)
  * java -Xmx1g -cp $CP org.civicos.workers.thumbnail.image.PeakHeapProbe generate /tmp/50mp.jpg
  * java -Xmx1g -cp $CP org.civicos.workers.thumbnail.image.PeakHeapProbe generate /tmp/50mp-progressive.jpg progressive
+ * # (-Dprobe.size=10000x10000 for another size)
  * # 2. render under a heap cap and print peak heap / time
  * java -Xmx256m -cp $CP org.civicos.workers.thumbnail.image.PeakHeapProbe /tmp/50mp.jpg
  * </pre>
@@ -34,7 +35,8 @@ public final class PeakHeapProbe {
   public static void main(String[] args) throws Exception {
     if (args.length >= 2 && args[0].equals("generate")) {
       boolean progressive = args.length > 2 && args[2].equals("progressive");
-      generate(Path.of(args[1]), 8660, 5774, progressive);
+      String[] size = System.getProperty("probe.size", "8660x5774").split("x");
+      generate(Path.of(args[1]), Integer.parseInt(size[0]), Integer.parseInt(size[1]), progressive);
       return;
     }
     if (args.length != 1) {
@@ -69,14 +71,16 @@ public final class PeakHeapProbe {
   }
 
   private static void generate(Path file, int w, int h, boolean progressive) throws Exception {
-    // Photo-like content: smooth gradients plus per-pixel noise, so the JPEG is realistically large.
+    // Photo-like content: smooth gradients plus per-pixel noise, so the JPEG is realistically large. PNG gets
+    // little noise, or it would not fit the 50 MiB input limit.
+    int amplitude = file.toString().endsWith(".png") ? 2 : 32;
     BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
     byte[] data = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
     Random random = new Random(1);
     int i = 0;
     for (int y = 0; y < h; y++) {
       for (int x = 0; x < w; x++) {
-        int noise = random.nextInt(32) - 16;
+        int noise = random.nextInt(amplitude) - amplitude / 2;
         data[i++] = (byte) clamp((x + y) * 255 / (w + h) + noise); // B
         data[i++] = (byte) clamp(y * 255 / h + noise); // G
         data[i++] = (byte) clamp(x * 255 / w + noise); // R

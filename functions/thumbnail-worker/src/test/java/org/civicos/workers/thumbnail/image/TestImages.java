@@ -237,6 +237,18 @@ final class TestImages {
 
   // ---- PNG chunks ----
 
+  /** Chunk types of a PNG, in order. */
+  static List<String> pngChunks(byte[] png) {
+    List<String> chunks = new ArrayList<>();
+    ByteBuffer b = ByteBuffer.wrap(png);
+    for (int pos = 8; pos + 8 <= png.length; ) {
+      int length = b.getInt(pos);
+      chunks.add(new String(png, pos + 4, 4, java.nio.charset.StandardCharsets.US_ASCII));
+      pos += 12 + length;
+    }
+    return chunks;
+  }
+
   /** Rewrites the IHDR width and height of a PNG and fixes the chunk CRC. */
   static byte[] patchPngSize(byte[] png, int width, int height) {
     byte[] out = png.clone();
