@@ -58,6 +58,11 @@ public final class CompiledTemplate {
         if (escapeError != null) {
             throw new TemplateExecutionException(escapeError);
         }
-        return new Exec(name, source, templates, funcs, limits).run(name, data.root());
+        java.util.Objects.requireNonNull(data, "data");
+        try {
+            return new Exec(name, source, templates, funcs, limits).run(name, data.root());
+        } catch (StackOverflowError e) {
+            throw new TemplateExecutionException("template: " + name + ": execution nesting is too deep");
+        }
     }
 }

@@ -108,10 +108,21 @@ public final class GoTemplateEngine {
     }
 
     private CompiledTemplate compile(Engine engine, String name, String source) {
-        Map<String, ListNode> trees = new HashMap<>(Parser.parse(name, source, parseFuncs));
+        Map<String, ListNode> trees;
+        try {
+            trees = new HashMap<>(Parser.parse(name, source, parseFuncs));
+        } catch (StackOverflowError e) {
+            throw new TemplateParseException("template: " + name + ": template nesting is too deep");
+        }
         String escapeError = null;
         if (engine == Engine.HTML) {
-            EscapeError err = HtmlEscaper.escape(trees, name);
+            EscapeError err;
+            try {
+                err = HtmlEscaper.escape(trees, name);
+            } catch (StackOverflowError e) {
+                err = new EscapeError(null, 0, "template nesting is too deep");
+                err.name = name;
+            }
             if (err != null) {
                 escapeError = err.message(source, name);
                 // Go discards the trees of a template that failed to escape
