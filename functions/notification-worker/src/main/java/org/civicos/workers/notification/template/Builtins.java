@@ -161,11 +161,12 @@ final class Builtins {
             bytes = s.getBytes(StandardCharsets.UTF_8);
             cap = bytes.length;
         } else if (item instanceof List<?> l) {
-            cap = l.size();
+            cap = jsonSliceCap(l.size());
         } else {
             throw new CallError("can't slice item of type " + GoValues.typeName(item));
         }
-        long[] idx = {0, cap, 0};
+        int len = bytes != null ? bytes.length : ((List<?>) item).size();
+        long[] idx = {0, len, 0};
         for (int i = 0; i < indexes.size(); i++) {
             idx[i] = indexArg(indexes.get(i), cap);
         }
@@ -178,7 +179,31 @@ final class Builtins {
         if (bytes != null) {
             return new String(bytes, (int) idx[0], (int) (idx[1] - idx[0]), StandardCharsets.UTF_8);
         }
-        return List.copyOf(new ArrayList<>(((List<?>) item).subList((int) idx[0], (int) idx[1])));
+        List<?> l = (List<?>) item;
+        List<Object> out = new ArrayList<>((int) (idx[1] - idx[0]));
+        for (long i = idx[0]; i < idx[1]; i++) {
+            // between len and cap Go exposes the zero values of the backing array
+            out.add(i < l.size() ? l.get((int) i) : null);
+        }
+        return java.util.Collections.unmodifiableList(out);
+    }
+
+    /**
+     * The capacity of a {@code []interface{}} that encoding/json built by appending {@code len} elements one at a
+     * time (Go's growth: doubling up to 512 elements, then about 1.25x).
+     */
+    static int jsonSliceCap(int len) {
+        int cap = 0;
+        while (cap < len) {
+            if (cap == 0) {
+                cap = 1;
+            } else if (cap < 256) {
+                cap *= 2;
+            } else {
+                cap += (cap + 3 * 256) / 4;
+            }
+        }
+        return cap;
     }
 
     // ---------------------------------------------------------------- comparisons

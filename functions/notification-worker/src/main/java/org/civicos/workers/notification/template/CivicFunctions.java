@@ -68,21 +68,15 @@ final class CivicFunctions {
         if (!m.matches()) {
             return s;
         }
-        ZoneOffset off;
-        try {
-            if (m.group(8) != null) {
-                off = ZoneOffset.UTC;
-            } else {
-                int h = Integer.parseInt(m.group(10));
-                int mi = Integer.parseInt(m.group(11));
-                if (h > 24 || mi > 59) {
-                    return s;
-                }
-                int secs = h * 3600 + mi * 60;
-                off = ZoneOffset.ofTotalSeconds(m.group(9).equals("-") ? -secs : secs);
+        int off = 0;
+        if (m.group(8) == null) {
+            int h = Integer.parseInt(m.group(10));
+            int mi = Integer.parseInt(m.group(11));
+            // Go accepts offsets up to 24 hours and 60 minutes
+            if (h > 24 || mi > 60) {
+                return s;
             }
-        } catch (DateTimeException e) {
-            return s;
+            off = (h * 3600 + mi * 60) * (m.group(9).equals("-") ? -1 : 1);
         }
         Instant t = instant(m.group(1), m.group(2), m.group(3), m.group(4), m.group(5), m.group(6), m.group(7), off);
         return t == null ? s : dateTime(t.atZone(zone));
@@ -137,17 +131,12 @@ final class CivicFunctions {
         if (h > 24) {
             return null;
         }
-        ZoneOffset off;
-        try {
-            off = ZoneOffset.ofTotalSeconds((m.group(8).equals("-") ? -1 : 1) * h * 3600);
-        } catch (DateTimeException e) {
-            return null;
-        }
-        return instant(m.group(1), m.group(2), m.group(3), m.group(4), m.group(5), m.group(6), m.group(7), off);
+        return instant(m.group(1), m.group(2), m.group(3), m.group(4), m.group(5), m.group(6), m.group(7),
+                (m.group(8).equals("-") ? -1 : 1) * h * 3600);
     }
 
     private static Instant instant(String y, String mo, String d, String h, String mi, String sec, String frac,
-            ZoneOffset off) {
+            int offsetSeconds) {
         try {
             int hour = Integer.parseInt(h);
             int minute = Integer.parseInt(mi);
@@ -162,7 +151,7 @@ final class CivicFunctions {
             }
             LocalDateTime ldt = LocalDateTime.of(Integer.parseInt(y), Integer.parseInt(mo), Integer.parseInt(d),
                     hour, minute, second, nanos);
-            return ldt.toInstant(off);
+            return ldt.toInstant(ZoneOffset.UTC).minusSeconds(offsetSeconds);
         } catch (DateTimeException | NumberFormatException e) {
             return null;
         }

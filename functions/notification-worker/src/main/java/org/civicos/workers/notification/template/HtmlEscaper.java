@@ -568,6 +568,7 @@ final class HtmlEscaper {
 
     // ---------------------------------------------------------------- text
 
+    /** A transition result: the new context and the number of chars consumed. */
     private record Step(HtmlContext c, int n) {
     }
 
@@ -577,7 +578,7 @@ final class HtmlEscaper {
         int i = 0;
         StringBuilder b = new StringBuilder();
         while (i != s.length()) {
-            Step st = contextAfterText(c, s.substring(i));
+            Step st = contextAfterText(c, s, i);
             HtmlContext c1 = st.c;
             int i1 = i + st.n;
             if (c.state() == State.Text || c.state() == State.RCDATA) {
@@ -600,13 +601,12 @@ final class HtmlEscaper {
             } else if (isComment(c.state()) && c.delim() == Delim.None) {
                 switch (c.state()) {
                     case JSBlockCmt -> {
-                        String part = s.substring(written, i1);
-                        if (part.indexOf('\n') >= 0 || part.indexOf('\r') >= 0 || part.indexOf('\u2028') >= 0
-                                || part.indexOf('\u2029') >= 0) {
-                            b.append('\n');
-                        } else {
-                            b.append(' ');
+                        boolean newline = false;
+                        for (int k = written; k < i1 && !newline; k++) {
+                            char ch = s.charAt(k);
+                            newline = ch == '\n' || ch == '\r' || ch == '\u2028' || ch == '\u2029';
                         }
+                        b.append(newline ? '\n' : ' ');
                     }
                     case CSSBlockCmt -> b.append(' ');
                     default -> {
@@ -639,12 +639,8 @@ final class HtmlEscaper {
         return c;
     }
 
-    private static final String DELIM_DQ = "\"";
-    private static final String DELIM_SQ = "'";
-    private static final String DELIM_SP = " \t\n\f\r>";
-
-    private static int indexAny(String s, String chars) {
-        for (int i = 0; i < s.length(); i++) {
+    private static int indexAny(String s, int from, int to, String chars) {
+        for (int i = from; i < to; i++) {
             if (chars.indexOf(s.charAt(i)) >= 0) {
                 return i;
             }
@@ -652,70 +648,84 @@ final class HtmlEscaper {
         return -1;
     }
 
-    private Step contextAfterText(HtmlContext c, String s) {
+    private static int indexOf(String s, int from, int to, String needle) {
+        int i = s.indexOf(needle, from);
+        return i >= 0 && i + needle.length() <= to ? i : -1;
+    }
+
+    private static int indexOf(String s, int from, int to, char ch) {
+        int i = s.indexOf(ch, from);
+        return i >= 0 && i < to ? i : -1;
+    }
+
+    /** The context after the text s[p:] and the number of chars consumed. */
+    private Step contextAfterText(HtmlContext c, String s, int p) {
+        int e = s.length();
         if (c.delim() == Delim.None) {
-            Step st = tSpecialTagEnd(c, s);
+            Step st = tSpecialTagEnd(c, s, p, e);
             if (st.n == 0) {
                 return st;
             }
-            return transition(c, s.substring(0, st.n));
+            return transition(c, s, p, p + st.n);
         }
         String ends = switch (c.delim()) {
-            case DoubleQuote -> DELIM_DQ;
-            case SingleQuote -> DELIM_SQ;
-            default -> DELIM_SP;
+            case DoubleQuote -> "\"";
+            case SingleQuote -> "'";
+            default -> " \t\n\f\r>";
         };
-        int i = indexAny(s, ends);
+        int i = indexAny(s, p, e, ends);
         if (i == -1) {
-            i = s.length();
+            i = e;
         }
         if (c.delim() == Delim.SpaceOrTagEnd) {
-            int j = indexAny(s.substring(0, i), "\"'<=`");
+            int j = indexAny(s, p, i, "\"'<=`");
             if (j >= 0) {
                 return new Step(HtmlContext.error(new EscapeError(null, 0,
                         GoFmt.quote(s.substring(j, j + 1), '"', false) + " in unquoted attr: "
-                                + GoFmt.quote(s.substring(0, i), '"', false))), s.length());
+                                + GoFmt.quote(s.substring(p, i), '"', false))), e - p);
             }
         }
-        if (i == s.length()) {
-            String u = unescapeHtml(s);
-            while (!u.isEmpty()) {
-                Step st = transition(c, u);
+        if (i == e) {
+            String u = unescapeHtml(s.substring(p));
+            int k = 0;
+            while (k < u.length()) {
+                Step st = transition(c, u, k, u.length());
                 c = st.c;
-                u = u.substring(st.n);
+                k += st.n;
             }
-            return new Step(c, s.length());
+            return new Step(c, e - p);
         }
         Element element = c.element();
         if (c.state() == State.Attr && c.element() == Element.Script && c.attr() == Attr.ScriptType
-                && !isJSType(s.substring(0, i))) {
+                && !isJSType(s.substring(p, i))) {
             element = Element.None;
         }
         if (c.delim() != Delim.SpaceOrTagEnd) {
             i++;
         }
-        return new Step(HtmlContext.of(State.Tag, element), i);
+        return new Step(HtmlContext.of(State.Tag, element), i - p);
     }
 
-    private Step transition(HtmlContext c, String s) {
+    /** Applies the transition function of c's state to s[p:e]. */
+    private static Step transition(HtmlContext c, String s, int p, int e) {
         return switch (c.state()) {
-            case Text -> tText(c, s);
-            case Tag -> tTag(c, s);
-            case AttrName -> tAttrName(c, s);
-            case AfterName -> tAfterName(c, s);
-            case BeforeValue -> tBeforeValue(c, s);
-            case HTMLCmt -> tHTMLCmt(c, s);
-            case RCDATA -> tSpecialTagEnd(c, s);
-            case Attr -> new Step(c, s.length());
-            case URL, Srcset -> tURL(c, s);
-            case JS -> tJS(c, s);
-            case JSDqStr, JSSqStr, JSRegexp -> tJSDelimited(c, s);
-            case JSTmplLit -> tJSTmpl(c, s);
-            case JSBlockCmt, CSSBlockCmt -> tBlockCmt(c, s);
-            case JSLineCmt, CSSLineCmt, JSHTMLOpenCmt, JSHTMLCloseCmt -> tLineCmt(c, s);
-            case CSS -> tCSS(c, s);
-            case CSSDqStr, CSSSqStr, CSSDqURL, CSSSqURL, CSSURL -> tCSSStr(c, s);
-            case Error, Dead -> new Step(c, s.length());
+            case Text -> tText(c, s, p, e);
+            case Tag -> tTag(c, s, p, e);
+            case AttrName -> tAttrName(c, s, p, e);
+            case AfterName -> tAfterName(c, s, p, e);
+            case BeforeValue -> tBeforeValue(c, s, p, e);
+            case HTMLCmt -> tHTMLCmt(c, s, p, e);
+            case RCDATA -> tSpecialTagEnd(c, s, p, e);
+            case Attr -> new Step(c, e - p);
+            case URL, Srcset -> tURL(c, s, p, e);
+            case JS -> tJS(c, s, p, e);
+            case JSDqStr, JSSqStr, JSRegexp -> tJSDelimited(c, s, p, e);
+            case JSTmplLit -> tJSTmpl(c, s, p, e);
+            case JSBlockCmt, CSSBlockCmt -> tBlockCmt(c, s, p, e);
+            case JSLineCmt, CSSLineCmt, JSHTMLOpenCmt, JSHTMLCloseCmt -> tLineCmt(c, s, p, e);
+            case CSS -> tCSS(c, s, p, e);
+            case CSSDqStr, CSSSqStr, CSSDqURL, CSSSqURL, CSSURL -> tCSSStr(c, s, p, e);
+            case Error, Dead -> new Step(c, e - p);
         };
     }
 
@@ -727,41 +737,41 @@ final class HtmlEscaper {
         return asciiAlpha(c) || c >= '0' && c <= '9';
     }
 
-    private static Step tText(HtmlContext c, String s) {
-        int k = 0;
+    private static Step tText(HtmlContext c, String s, int p, int e) {
+        int k = p;
         while (true) {
-            int i = s.indexOf('<', k);
-            if (i < 0 || i + 1 == s.length()) {
-                return new Step(c, s.length());
-            } else if (s.startsWith("<!--", i)) {
-                return new Step(HtmlContext.of(State.HTMLCmt), i + 4);
+            int i = indexOf(s, k, e, '<');
+            if (i < 0 || i + 1 == e) {
+                return new Step(c, e - p);
+            } else if (i + 4 <= e && s.startsWith("<!--", i)) {
+                return new Step(HtmlContext.of(State.HTMLCmt), i + 4 - p);
             }
             i++;
             boolean end = false;
             if (s.charAt(i) == '/') {
-                if (i + 1 == s.length()) {
-                    return new Step(c, s.length());
+                if (i + 1 == e) {
+                    return new Step(c, e - p);
                 }
                 end = true;
                 i++;
             }
             int j = i;
-            Element e = Element.None;
-            if (j < s.length() && asciiAlpha(s.charAt(j))) {
+            Element el = Element.None;
+            if (j < e && asciiAlpha(s.charAt(j))) {
                 j++;
-                while (j < s.length()) {
+                while (j < e) {
                     char x = s.charAt(j);
                     if (asciiAlphaNum(x)) {
                         j++;
                         continue;
                     }
-                    if ((x == ':' || x == '-') && j + 1 < s.length() && asciiAlphaNum(s.charAt(j + 1))) {
+                    if ((x == ':' || x == '-') && j + 1 < e && asciiAlphaNum(s.charAt(j + 1))) {
                         j += 2;
                         continue;
                     }
                     break;
                 }
-                e = switch (s.substring(i, j).toLowerCase(Locale.ROOT)) {
+                el = switch (s.substring(i, j).toLowerCase(Locale.ROOT)) {
                     case "script" -> Element.Script;
                     case "style" -> Element.Style;
                     case "textarea" -> Element.Textarea;
@@ -771,27 +781,27 @@ final class HtmlEscaper {
             }
             if (j != i) {
                 if (end) {
-                    e = Element.None;
+                    el = Element.None;
                 }
-                return new Step(HtmlContext.of(State.Tag, e), j);
+                return new Step(HtmlContext.of(State.Tag, el), j - p);
             }
             k = j;
         }
     }
 
-    private static int eatWhiteSpace(String s, int i) {
-        for (int j = i; j < s.length(); j++) {
+    private static int eatWhiteSpace(String s, int i, int e) {
+        for (int j = i; j < e; j++) {
             char c = s.charAt(j);
             if (!(c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r')) {
                 return j;
             }
         }
-        return s.length();
+        return e;
     }
 
     /** Returns the end of the attribute name, or -1 - index of a bad character. */
-    private static int eatAttrName(String s, int i) {
-        for (int j = i; j < s.length(); j++) {
+    private static int eatAttrName(String s, int i, int e) {
+        for (int j = i; j < e; j++) {
             switch (s.charAt(j)) {
                 case ' ', '\t', '\n', '\f', '\r', '=', '>':
                     return j;
@@ -801,22 +811,22 @@ final class HtmlEscaper {
                     break;
             }
         }
-        return s.length();
+        return e;
     }
 
-    private static Step badAttrName(String s, int bad) {
-        String rest = s;
-        if (rest.codePointCount(0, rest.length()) > 32) {
-            rest = rest.substring(0, rest.offsetByCodePoints(0, 32));
-        }
+    private static String truncate32(String s) {
+        return s.codePointCount(0, s.length()) > 32 ? s.substring(0, s.offsetByCodePoints(0, 32)) : s;
+    }
+
+    private static Step badAttrName(String s, int p, int e, int bad) {
         return new Step(HtmlContext.error(new EscapeError(null, 0, GoFmt.quote(s.substring(bad, bad + 1), '"', false)
-                + " in attribute name: " + GoFmt.quote(rest, '"', false))), s.length());
+                + " in attribute name: " + GoFmt.quote(truncate32(s.substring(p, e)), '"', false))), e - p);
     }
 
-    private static Step tTag(HtmlContext c, String s) {
-        int i = eatWhiteSpace(s, 0);
-        if (i == s.length()) {
-            return new Step(c, s.length());
+    private static Step tTag(HtmlContext c, String s, int p, int e) {
+        int i = eatWhiteSpace(s, p, e);
+        if (i == e) {
+            return new Step(c, e - p);
         }
         if (s.charAt(i) == '>') {
             State st = switch (c.element()) {
@@ -825,16 +835,16 @@ final class HtmlEscaper {
                 case Textarea, Title -> State.RCDATA;
                 default -> State.Text;
             };
-            return new Step(HtmlContext.of(st, c.element()), i + 1);
+            return new Step(HtmlContext.of(st, c.element()), i + 1 - p);
         }
-        int j = eatAttrName(s, i);
+        int j = eatAttrName(s, i, e);
         if (j < 0) {
-            return badAttrName(s, -1 - j);
+            return badAttrName(s, p, e, -1 - j);
         }
         if (i == j) {
             return new Step(HtmlContext.error(new EscapeError(null, 0,
-                    "expected space, attr name, or end of tag, but got " + GoFmt.quote(s.substring(i), '"', false))),
-                    s.length());
+                    "expected space, attr name, or end of tag, but got " + GoFmt.quote(s.substring(i, e), '"', false))),
+                    e - p);
         }
         String attrName = s.substring(i, j).toLowerCase(Locale.ROOT);
         Attr attr = Attr.None;
@@ -850,34 +860,35 @@ final class HtmlEscaper {
                 }
             }
         }
-        State state = j == s.length() ? State.AttrName : State.AfterName;
-        return new Step(new HtmlContext(state, Delim.None, UrlPart.None, JsCtx.Regexp, attr, c.element(), null), j);
+        State state = j == e ? State.AttrName : State.AfterName;
+        return new Step(new HtmlContext(state, Delim.None, UrlPart.None, JsCtx.Regexp, attr, c.element(), null),
+                j - p);
     }
 
-    private static Step tAttrName(HtmlContext c, String s) {
-        int i = eatAttrName(s, 0);
+    private static Step tAttrName(HtmlContext c, String s, int p, int e) {
+        int i = eatAttrName(s, p, e);
         if (i < 0) {
-            return badAttrName(s, -1 - i);
-        } else if (i != s.length()) {
+            return badAttrName(s, p, e, -1 - i);
+        } else if (i != e) {
             c = c.withState(State.AfterName);
         }
-        return new Step(c, i);
+        return new Step(c, i - p);
     }
 
-    private static Step tAfterName(HtmlContext c, String s) {
-        int i = eatWhiteSpace(s, 0);
-        if (i == s.length()) {
-            return new Step(c, s.length());
+    private static Step tAfterName(HtmlContext c, String s, int p, int e) {
+        int i = eatWhiteSpace(s, p, e);
+        if (i == e) {
+            return new Step(c, e - p);
         } else if (s.charAt(i) != '=') {
-            return new Step(c.withState(State.Tag), i);
+            return new Step(c.withState(State.Tag), i - p);
         }
-        return new Step(c.withState(State.BeforeValue), i + 1);
+        return new Step(c.withState(State.BeforeValue), i + 1 - p);
     }
 
-    private static Step tBeforeValue(HtmlContext c, String s) {
-        int i = eatWhiteSpace(s, 0);
-        if (i == s.length()) {
-            return new Step(c, s.length());
+    private static Step tBeforeValue(HtmlContext c, String s, int p, int e) {
+        int i = eatWhiteSpace(s, p, e);
+        if (i == e) {
+            return new Step(c, e - p);
         }
         Delim delim = Delim.SpaceOrTagEnd;
         if (s.charAt(i) == '\'') {
@@ -887,18 +898,18 @@ final class HtmlEscaper {
             delim = Delim.DoubleQuote;
             i++;
         }
-        return new Step(c.withState(attrStartState(c.attr())).withDelim(delim), i);
+        return new Step(c.withState(attrStartState(c.attr())).withDelim(delim), i - p);
     }
 
-    private static Step tHTMLCmt(HtmlContext c, String s) {
-        int i = s.indexOf("-->");
+    private static Step tHTMLCmt(HtmlContext c, String s, int p, int e) {
+        int i = indexOf(s, p, e, "-->");
         if (i != -1) {
-            return new Step(HtmlContext.TEXT, i + 3);
+            return new Step(HtmlContext.TEXT, i + 3 - p);
         }
-        return new Step(c, s.length());
+        return new Step(c, e - p);
     }
 
-    private static Step tSpecialTagEnd(HtmlContext c, String s) {
+    private static Step tSpecialTagEnd(HtmlContext c, String s, int p, int e) {
         if (c.element() != Element.None) {
             String tag = switch (c.element()) {
                 case Script -> "script";
@@ -906,41 +917,43 @@ final class HtmlEscaper {
                 case Textarea -> "textarea";
                 default -> "title";
             };
-            int i = indexTagEnd(s, tag);
+            int i = indexTagEnd(s, p, e, tag);
             if (i != -1) {
-                return new Step(HtmlContext.TEXT, i);
+                return new Step(HtmlContext.TEXT, i - p);
             }
         }
-        return new Step(c, s.length());
+        return new Step(c, e - p);
     }
 
-    private static int indexTagEnd(String s, String tag) {
-        int res = 0;
-        while (!s.isEmpty()) {
-            int i = s.indexOf("</");
+    /** Index of a case-insensitive {@code </tag} followed by a separator in s[p:e], or -1. */
+    private static int indexTagEnd(String s, int p, int e, String tag) {
+        int k = p;
+        while (k < e) {
+            int i = indexOf(s, k, e, "</");
             if (i == -1) {
                 return -1;
             }
-            s = s.substring(i + 2);
-            if (tag.length() <= s.length() && s.substring(0, tag.length()).equalsIgnoreCase(tag)) {
-                s = s.substring(tag.length());
-                if (!s.isEmpty() && "> \t\n\f/".indexOf(s.charAt(0)) != -1) {
-                    return res + i;
+            int t = i + 2;
+            if (t + tag.length() <= e && s.regionMatches(true, t, tag, 0, tag.length())) {
+                int after = t + tag.length();
+                if (after < e && "> \t\n\f/".indexOf(s.charAt(after)) != -1) {
+                    return i;
                 }
-                res += tag.length();
+                k = after;
+            } else {
+                k = t;
             }
-            res += i + 2;
         }
         return -1;
     }
 
-    private static Step tURL(HtmlContext c, String s) {
-        if (s.indexOf('#') >= 0 || s.indexOf('?') >= 0) {
+    private static Step tURL(HtmlContext c, String s, int p, int e) {
+        if (indexAny(s, p, e, "#?") >= 0) {
             c = c.withUrlPart(UrlPart.QueryOrFrag);
-        } else if (s.length() != eatWhiteSpace(s, 0) && c.urlPart() == UrlPart.None) {
+        } else if (e != eatWhiteSpace(s, p, e) && c.urlPart() == UrlPart.None) {
             c = c.withUrlPart(UrlPart.PreQuery);
         }
-        return new Step(c, s.length());
+        return new Step(c, e - p);
     }
 
     private static final Set<String> REGEXP_PRECEDERS = Set.of("break", "case", "continue", "delete", "do",
@@ -952,19 +965,19 @@ final class HtmlEscaper {
                 || c == 0x3000 || c == 0xFEFF;
     }
 
-    static JsCtx nextJSCtx(String s, JsCtx preceding) {
-        int n = s.length();
-        while (n > 0 && isJSWhitespace(s.charAt(n - 1))) {
+    /** The JS context after the tokens in s[p:n]. */
+    static JsCtx nextJSCtx(String s, int p, int n, JsCtx preceding) {
+        while (n > p && isJSWhitespace(s.charAt(n - 1))) {
             n--;
         }
-        if (n == 0) {
+        if (n == p) {
             return preceding;
         }
         char c = s.charAt(n - 1);
         switch (c) {
             case '+', '-': {
                 int start = n - 1;
-                while (start > 0 && s.charAt(start - 1) == c) {
+                while (start > p && s.charAt(start - 1) == c) {
                     start--;
                 }
                 if (((n - start) & 1) == 1) {
@@ -973,7 +986,7 @@ final class HtmlEscaper {
                 return JsCtx.DivOp;
             }
             case '.':
-                if (n != 1 && s.charAt(n - 2) >= '0' && s.charAt(n - 2) <= '9') {
+                if (n - p != 1 && s.charAt(n - 2) >= '0' && s.charAt(n - 2) <= '9') {
                     return JsCtx.DivOp;
                 }
                 return JsCtx.Regexp;
@@ -981,7 +994,7 @@ final class HtmlEscaper {
                 return JsCtx.Regexp;
             default: {
                 int j = n;
-                while (j > 0 && HtmlFuncs.isJSIdentPart(s.charAt(j - 1))) {
+                while (j > p && HtmlFuncs.isJSIdentPart(s.charAt(j - 1))) {
                     j--;
                 }
                 if (REGEXP_PRECEDERS.contains(s.substring(j, n))) {
@@ -992,21 +1005,21 @@ final class HtmlEscaper {
         }
     }
 
-    private static Step tJS(HtmlContext c, String s) {
-        int i = indexAny(s, "\"'`/<-");
+    private static Step tJS(HtmlContext c, String s, int p, int e) {
+        int i = indexAny(s, p, e, "\"'`/<-");
         while (i != -1) {
             char ch = s.charAt(i);
-            if (ch == '<' && !s.startsWith("<!--", i) || ch == '-' && !s.startsWith("-->", i)) {
-                int k = indexAny(s.substring(i + 1), "\"'`/<-");
-                i = k == -1 ? -1 : i + 1 + k;
+            if (ch == '<' && !(i + 4 <= e && s.startsWith("<!--", i))
+                    || ch == '-' && !(i + 3 <= e && s.startsWith("-->", i))) {
+                i = indexAny(s, i + 1, e, "\"'`/<-");
                 continue;
             }
             break;
         }
         if (i == -1) {
-            return new Step(c.withJsCtx(nextJSCtx(s, c.jsCtx())), s.length());
+            return new Step(c.withJsCtx(nextJSCtx(s, p, e, c.jsCtx())), e - p);
         }
-        c = c.withJsCtx(nextJSCtx(s.substring(0, i), c.jsCtx()));
+        c = c.withJsCtx(nextJSCtx(s, p, i, c.jsCtx()));
         switch (s.charAt(i)) {
             case '"':
                 c = c.withState(State.JSDqStr).withJsCtx(JsCtx.Regexp);
@@ -1018,16 +1031,14 @@ final class HtmlEscaper {
                 c = c.withState(State.JSTmplLit).withJsCtx(JsCtx.Regexp);
                 break;
             case '<':
-                c = c.withState(State.JSHTMLOpenCmt);
-                return new Step(c, i + 4);
+                return new Step(c.withState(State.JSHTMLOpenCmt), i + 4 - p);
             case '-':
-                c = c.withState(State.JSHTMLCloseCmt);
-                return new Step(c, i + 3);
+                return new Step(c.withState(State.JSHTMLCloseCmt), i + 3 - p);
             default: // '/'
-                if (i + 1 < s.length() && s.charAt(i + 1) == '/') {
+                if (i + 1 < e && s.charAt(i + 1) == '/') {
                     c = c.withState(State.JSLineCmt);
                     i++;
-                } else if (i + 1 < s.length() && s.charAt(i + 1) == '*') {
+                } else if (i + 1 < e && s.charAt(i + 1) == '*') {
                     c = c.withState(State.JSBlockCmt);
                     i++;
                 } else if (c.jsCtx() == JsCtx.Regexp) {
@@ -1035,66 +1046,62 @@ final class HtmlEscaper {
                 } else if (c.jsCtx() == JsCtx.DivOp) {
                     c = c.withJsCtx(JsCtx.Regexp);
                 } else {
-                    String rest = s.substring(i);
-                    if (rest.codePointCount(0, rest.length()) > 32) {
-                        rest = rest.substring(0, rest.offsetByCodePoints(0, 32));
-                    }
                     return new Step(HtmlContext.error(new EscapeError(null, 0,
-                            "'/' could start a division or regexp: " + GoFmt.quote(rest, '"', false))), s.length());
+                            "'/' could start a division or regexp: "
+                                    + GoFmt.quote(truncate32(s.substring(i, e)), '"', false))), e - p);
                 }
         }
-        return new Step(c, i + 1);
+        return new Step(c, i + 1 - p);
     }
 
-    private static Step tJSTmpl(HtmlContext c, String s) {
-        int k = 0;
+    private static Step tJSTmpl(HtmlContext c, String s, int p, int e) {
+        int k = p;
         while (true) {
-            int i = indexAny(s.substring(k), "`\\");
+            int i = indexAny(s, k, e, "`\\");
             if (i == -1) {
-                return new Step(c, s.length());
+                return new Step(c, e - p);
             }
-            i += k;
             if (s.charAt(i) == '\\') {
                 i++;
-                if (i == s.length()) {
+                if (i == e) {
                     return new Step(HtmlContext.error(new EscapeError(null, 0,
-                            "unfinished escape sequence in JS string: " + GoFmt.quote(s, '"', false))), s.length());
+                            "unfinished escape sequence in JS string: " + GoFmt.quote(s.substring(p, e), '"', false))),
+                            e - p);
                 }
             } else {
-                return new Step(c.withState(State.JS).withJsCtx(JsCtx.DivOp), i + 1);
+                return new Step(c.withState(State.JS).withJsCtx(JsCtx.DivOp), i + 1 - p);
             }
             k = i + 1;
         }
     }
 
-    private static Step tJSDelimited(HtmlContext c, String s) {
+    private static Step tJSDelimited(HtmlContext c, String s, int p, int e) {
         String specials = switch (c.state()) {
             case JSSqStr -> "\\'";
             case JSRegexp -> "\\/[]";
             default -> "\\\"";
         };
-        int k = 0;
+        int k = p;
         boolean inCharset = false;
         while (true) {
-            int i = indexAny(s.substring(k), specials);
+            int i = indexAny(s, k, e, specials);
             if (i == -1) {
                 break;
             }
-            i += k;
             switch (s.charAt(i)) {
                 case '\\' -> {
                     i++;
-                    if (i == s.length()) {
+                    if (i == e) {
                         return new Step(HtmlContext.error(new EscapeError(null, 0,
-                                "unfinished escape sequence in JS string: " + GoFmt.quote(s, '"', false))),
-                                s.length());
+                                "unfinished escape sequence in JS string: "
+                                        + GoFmt.quote(s.substring(p, e), '"', false))), e - p);
                     }
                 }
                 case '[' -> inCharset = true;
                 case ']' -> inCharset = false;
                 default -> {
                     if (!inCharset) {
-                        return new Step(c.withState(State.JS).withJsCtx(JsCtx.DivOp), i + 1);
+                        return new Step(c.withState(State.JS).withJsCtx(JsCtx.DivOp), i + 1 - p);
                     }
                 }
             }
@@ -1102,20 +1109,20 @@ final class HtmlEscaper {
         }
         if (inCharset) {
             return new Step(HtmlContext.error(new EscapeError(null, 0,
-                    "unfinished JS regexp charset: " + GoFmt.quote(s, '"', false))), s.length());
+                    "unfinished JS regexp charset: " + GoFmt.quote(s.substring(p, e), '"', false))), e - p);
         }
-        return new Step(c, s.length());
+        return new Step(c, e - p);
     }
 
-    private static Step tBlockCmt(HtmlContext c, String s) {
-        int i = s.indexOf("*/");
+    private static Step tBlockCmt(HtmlContext c, String s, int p, int e) {
+        int i = indexOf(s, p, e, "*/");
         if (i == -1) {
-            return new Step(c, s.length());
+            return new Step(c, e - p);
         }
-        return new Step(c.withState(c.state() == State.JSBlockCmt ? State.JS : State.CSS), i + 2);
+        return new Step(c.withState(c.state() == State.JSBlockCmt ? State.JS : State.CSS), i + 2 - p);
     }
 
-    private static Step tLineCmt(HtmlContext c, String s) {
+    private static Step tLineCmt(HtmlContext c, String s, int p, int e) {
         String terminators;
         State endState;
         if (c.state() == State.CSSLineCmt) {
@@ -1125,95 +1132,104 @@ final class HtmlEscaper {
             terminators = "\n\r\u2028\u2029";
             endState = State.JS;
         }
-        int i = indexAny(s, terminators);
+        int i = indexAny(s, p, e, terminators);
         if (i == -1) {
-            return new Step(c, s.length());
+            return new Step(c, e - p);
         }
-        return new Step(c.withState(endState), i);
+        return new Step(c.withState(endState), i - p);
     }
 
-    private static boolean endsWithCSSKeyword(String b, String kw) {
-        int i = b.length() - kw.length();
-        if (i < 0) {
+    private static boolean isCSSSpace(char c) {
+        return c == '\t' || c == '\n' || c == '\f' || c == '\r' || c == ' ';
+    }
+
+    /** Whether s[p:n] ends with the CSS keyword kw (case-insensitive, not preceded by a name char). */
+    private static boolean endsWithCSSKeyword(String s, int p, int n, String kw) {
+        int i = n - kw.length();
+        if (i < p) {
             return false;
         }
-        if (i != 0) {
-            int r = b.codePointBefore(i);
+        if (i != p) {
+            char r = s.charAt(i - 1);
             if (r == '_' || r == '-' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
                     || r >= 0x80) {
                 return false;
             }
         }
-        return b.substring(i).toLowerCase(Locale.ROOT).equals(kw);
+        return s.regionMatches(true, i, kw, 0, kw.length());
     }
 
-    private static Step tCSS(HtmlContext c, String s) {
-        int k = 0;
+    private static Step tCSS(HtmlContext c, String s, int p, int e) {
+        int k = p;
         while (true) {
-            int i = indexAny(s.substring(k), "(\"'/");
+            int i = indexAny(s, k, e, "(\"'/");
             if (i == -1) {
-                return new Step(c, s.length());
+                return new Step(c, e - p);
             }
-            i += k;
             switch (s.charAt(i)) {
                 case '(' -> {
-                    String p = s.substring(0, i).replaceAll("[\\t\\n\\f\\r ]+$", "");
-                    if (endsWithCSSKeyword(p, "url")) {
-                        String rest = s.substring(i + 1);
-                        String trimmed = rest.replaceAll("^[\\t\\n\\f\\r ]+", "");
-                        int j = s.length() - trimmed.length();
-                        if (j != s.length() && s.charAt(j) == '"') {
-                            return new Step(c.withState(State.CSSDqURL), j + 1);
-                        } else if (j != s.length() && s.charAt(j) == '\'') {
-                            return new Step(c.withState(State.CSSSqURL), j + 1);
+                    int n = i;
+                    while (n > p && isCSSSpace(s.charAt(n - 1))) {
+                        n--;
+                    }
+                    if (endsWithCSSKeyword(s, p, n, "url")) {
+                        int j = i + 1;
+                        while (j < e && isCSSSpace(s.charAt(j))) {
+                            j++;
                         }
-                        return new Step(c.withState(State.CSSURL), j);
+                        if (j != e && s.charAt(j) == '"') {
+                            return new Step(c.withState(State.CSSDqURL), j + 1 - p);
+                        } else if (j != e && s.charAt(j) == '\'') {
+                            return new Step(c.withState(State.CSSSqURL), j + 1 - p);
+                        }
+                        return new Step(c.withState(State.CSSURL), j - p);
                     }
                 }
                 case '/' -> {
-                    if (i + 1 < s.length()) {
+                    if (i + 1 < e) {
                         if (s.charAt(i + 1) == '/') {
-                            return new Step(c.withState(State.CSSLineCmt), i + 2);
+                            return new Step(c.withState(State.CSSLineCmt), i + 2 - p);
                         } else if (s.charAt(i + 1) == '*') {
-                            return new Step(c.withState(State.CSSBlockCmt), i + 2);
+                            return new Step(c.withState(State.CSSBlockCmt), i + 2 - p);
                         }
                     }
                 }
                 case '"' -> {
-                    return new Step(c.withState(State.CSSDqStr), i + 1);
+                    return new Step(c.withState(State.CSSDqStr), i + 1 - p);
                 }
                 default -> {
-                    return new Step(c.withState(State.CSSSqStr), i + 1);
+                    return new Step(c.withState(State.CSSSqStr), i + 1 - p);
                 }
             }
             k = i + 1;
         }
     }
 
-    private static Step tCSSStr(HtmlContext c, String s) {
+    private static Step tCSSStr(HtmlContext c, String s, int p, int e) {
         String endAndEsc = switch (c.state()) {
             case CSSDqStr, CSSDqURL -> "\\\"";
             case CSSSqStr, CSSSqURL -> "\\'";
             default -> "\\\t\n\f\r )";
         };
-        int k = 0;
+        int k = p;
         while (true) {
-            int i = indexAny(s.substring(k), endAndEsc);
+            int i = indexAny(s, k, e, endAndEsc);
             if (i == -1) {
-                Step st = tURL(c, HtmlFuncs.decodeCSS(s.substring(k)));
-                return new Step(st.c, k + (s.length() - k));
+                String d = HtmlFuncs.decodeCSS(s.substring(k, e));
+                return new Step(tURL(c, d, 0, d.length()).c, e - p);
             }
-            i += k;
             if (s.charAt(i) == '\\') {
                 i++;
-                if (i == s.length()) {
+                if (i == e) {
                     return new Step(HtmlContext.error(new EscapeError(null, 0,
-                            "unfinished escape sequence in CSS string: " + GoFmt.quote(s, '"', false))), s.length());
+                            "unfinished escape sequence in CSS string: " + GoFmt.quote(s.substring(p, e), '"', false))),
+                            e - p);
                 }
             } else {
-                return new Step(c.withState(State.CSS), i + 1);
+                return new Step(c.withState(State.CSS), i + 1 - p);
             }
-            c = tURL(c, HtmlFuncs.decodeCSS(s.substring(0, i + 1))).c;
+            String d = HtmlFuncs.decodeCSS(s.substring(p, i + 1));
+            c = tURL(c, d, 0, d.length()).c;
             k = i + 1;
         }
     }

@@ -49,6 +49,16 @@ class EngineTest extends TemplateTestSupport {
     }
 
     @Test
+    void largeHtmlTemplatesEscapeInLinearTime() {
+        String big = "<div class=\"a\" style=\"color:red\"><a href=\"/x?y=1\">link</a> text &amp; more</div>\n"
+                .repeat(5000) + "<p title=\"{{.Entity.x}}\">{{.Entity.x}}</p>";
+        long t0 = System.nanoTime();
+        CompiledTemplate t = new GoTemplateEngine().parse(Engine.HTML, "html", big);
+        assertThat(t.execute(data("{'x':'<'}"))).endsWith("<p title=\"&lt;\">&lt;</p>");
+        assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(5_000);
+    }
+
+    @Test
     void parseResultsAreCached() {
         GoTemplateEngine e = new GoTemplateEngine(ZoneId.of("America/New_York"), Limits.defaults(), 2);
         CompiledTemplate a = e.parse(Engine.TEXT, "text", "{{.Entity.a}}");

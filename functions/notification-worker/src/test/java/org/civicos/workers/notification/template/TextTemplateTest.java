@@ -132,6 +132,10 @@ class TextTemplateTest extends TemplateTestSupport {
         assertThat(text("{{html .Entity.s}}|{{js .Entity.s}}|{{urlquery .Entity.s}}", "{'s':'<a href=\\u0022x\\u0022>&'}"))
                 .isEqualTo("&lt;a href=&#34;x&#34;&gt;&amp;|\\u003Ca href\\u003D\\\"x\\\"\\u003E\\u0026|"
                         + "%3Ca+href%3D%22x%22%3E%26");
+        // encoding/json grows slices by appending, so a 3-element slice has capacity 4
+        assertThat(text("{{slice .Entity.l 1 4}}", "{'l':[1,2,3]}")).isEqualTo("[2 3 <nil>]");
+        assertThatThrownBy(() -> text("{{slice .Entity.l 1 5}}", "{'l':[1,2,3]}"))
+                .hasMessageEndingWith("error calling slice: index out of range: 5");
         assertThatThrownBy(() -> text("{{index .Entity.l 2}}", "{'l':[5,6]}"))
                 .hasMessageEndingWith("error calling index: index out of range: 2");
         assertThatThrownBy(() -> text("{{len .Entity.nope}}", "{}"))
