@@ -548,7 +548,11 @@ final class Exec {
             if (typ == Param.ANY) {
                 return null;
             }
-            throw errorf("cannot assign nil to " + (typ == Param.STRING ? "string" : "reflect.Value"));
+            if (typ == Param.VALUE) {
+                // reflect.Value can be nil: the builtin receives an invalid value
+                return NoValue.INSTANCE;
+            }
+            throw errorf("cannot assign nil to string");
         }
         if (n instanceof FieldNode f) {
             return validateType(evalFieldNode(dot, f, List.of(n), MISSING), typ);

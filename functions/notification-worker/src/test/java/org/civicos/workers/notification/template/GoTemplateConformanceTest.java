@@ -129,7 +129,7 @@ class GoTemplateConformanceTest {
         }
         System.out.println("Go template conformance: " + (passed - partial.size()) + " exact, " + partial.size()
                 + " matching the stable parts of the error message");
-        System.out.println("Go template conformance: " + passed + " passed, " + failures.size() + " failed");
+        System.out.println("conformance: " + passed + " passed, " + failures.size() + " failed");
         assertThat(failures).as("failing conformance cases").isEmpty();
     }
 

@@ -59,6 +59,8 @@ class TextTemplateTest extends TemplateTestSupport {
                 "{'s':'a','n':2}")).isEqualTo("true true true true true true false true");
         assertThat(text("{{eq .Entity.nope \"a\"}} {{eq .Entity.nope .Entity.other}}", "{}"))
                 .isEqualTo("false true");
+        assertThat(text("{{eq .Entity.s nil}} {{eq .Entity.nope nil}} {{not nil}}", "{'s':'x'}"))
+                .isEqualTo("false true true");
         assertThatThrownBy(() -> text("{{eq .Entity.n 2}}", "{'n':2}"))
                 .hasMessageStartingWith("template: text:1:2: executing \"text\" at <eq .Entity.n 2>: "
                         + "error calling eq: incompatible types for comparison");
