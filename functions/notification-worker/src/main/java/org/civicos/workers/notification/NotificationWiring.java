@@ -14,7 +14,11 @@ import org.civicos.workers.runtime.Invoker;
 import org.civicos.workers.runtime.JobWorker;
 import org.civicos.workers.runtime.QueueCatalog;
 import org.civicos.workers.runtime.QueueHandler;
+import org.civicos.workers.notification.template.GoTemplateEngine;
+import org.civicos.workers.notification.template.Limits;
 import org.civicos.workers.tenant.TenantDatabases;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sesv2.SesV2Client;
 
 /** Builds the notification-worker handler by hand from the environment. */
 public final class NotificationWiring {
@@ -43,6 +47,25 @@ public final class NotificationWiring {
   }
 
   static List<JobWorker<?>> workers(Env env, AwsClients aws) {
-    return List.of(new NotImplementedWorker("send_notification"), new NotImplementedWorker("validate_template_parts"), new NotImplementedWorker("preview_template_parts"));
+    return workers(env, new SesMailer(sesClient(env, aws)));
+  }
+
+  /** The three workers around any {@link Mailer} (SES in Lambda; an outbox or SMTP in local modes). */
+  public static List<JobWorker<?>> workers(Env env, Mailer mailer) {
+    NotificationSettings settings = NotificationSettings.fromEnv(env);
+    NotificationRenderer renderer = new NotificationRenderer(
+        new GoTemplateEngine(settings.zone(), Limits.defaults()), settings.siteUrl());
+    return List.of(new SendNotificationWorker(settings, renderer, mailer), TemplateCheckWorker.validation(renderer),
+        TemplateCheckWorker.preview(renderer));
+  }
+
+  static SesV2Client sesClient(Env env, AwsClients aws) {
+    var builder = SesV2Client.builder()
+        .region(Region.of(env.optional("SES_REGION").orElse(aws.region().id())))
+        .credentialsProvider(aws.credentials())
+        .httpClient(aws.http());
+    env.optional("SES_ENDPOINT").or(() -> env.optional("AWS_ENDPOINT_URL_SESV2")).map(URI::create)
+        .ifPresent(builder::endpointOverride);
+    return builder.build();
   }
 }
