@@ -15,6 +15,10 @@ public final class Workers {
         schema apply [--civic-os]     install River's tables (and the Civic OS objects used here) where missing
         schema check [--river-only]   report what an existing database lacks; exit 0 only if nothing is missing
         thumbnail IN OUTDIR           render the three thumbnails of a local file
+        render --engine text|html --template FILE [--data FILE]
+                                      render a Go template as the notification worker does (exit 2 parse
+                                      error, 3 execution error)
+        render --cases FILE           JSON lines {"id","engine","template","data"} in, one result line out
         help                          this text
 
       Settings come from the environment (DATABASE_URL, TENANTS, RIVER_SCHEMA, ...): see the README.
@@ -34,6 +38,7 @@ public final class Workers {
       return switch (command) {
         case "schema" -> SchemaCommand.run(args, CliContext.from(env), out, err);
         case "thumbnail" -> ThumbnailCommand.run(args, env, out, err);
+        case "render" -> RenderCommand.run(args, env, out, err);
         case "help", "--help", "-h" -> {
           out.print(USAGE);
           yield 0;
