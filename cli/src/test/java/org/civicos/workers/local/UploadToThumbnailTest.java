@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import javax.imageio.ImageIO;
 import org.civicos.workers.aws.AwsClients;
+import org.civicos.workers.aws.Handlers;
 import org.civicos.workers.config.Env;
 import org.civicos.workers.db.DatabaseUrl;
 import org.civicos.workers.runtime.Activation;
@@ -53,7 +54,7 @@ class UploadToThumbnailTest {
     AwsClients aws = new AwsClients(Region.US_EAST_1, AnonymousCredentialsProvider.create());
 
     String requestId = (String) Sql.row(db, "SELECT request_upload_url('Issue', '17', 'Street Photo.JPG', 'image/jpeg')::text AS id").get("id");
-    try (HandlerParts signer = S3SignerWiring.create(new Env(env), (f, a) -> { }, aws)) {
+    try (HandlerParts signer = Handlers.create(S3SignerWiring.DEFINITION, new Env(env), (f, a) -> { }, aws)) {
       signer.handler().handle(new Activation("default", "s3_signer", "poll"),
           Deadline.after(Duration.ofMinutes(1), InstantSource.system()), "t1", Optional.empty());
     }
@@ -74,7 +75,7 @@ class UploadToThumbnailTest {
         + "s3_original_key, thumbnail_status) VALUES (?::uuid, 'Issue', '17', 'Street Photo.JPG', 'image/jpeg', ?, ?, ?, "
         + "'pending')", upload.get("file_id").toString(), photo.length, bucket, key);
 
-    try (HandlerParts thumbnails = ThumbnailWiring.create(new Env(env), (f, a) -> { }, aws)) {
+    try (HandlerParts thumbnails = Handlers.create(ThumbnailWiring.DEFINITION, new Env(env), (f, a) -> { }, aws)) {
       var result = thumbnails.handler().handle(new Activation("default", "thumbnails", "poll"),
           Deadline.after(Duration.ofMinutes(5), InstantSource.system()), "t2", Optional.empty());
       assertThat(result.report().completed()).isEqualTo(1);

@@ -1,49 +1,25 @@
 package org.civicos.workers.s3;
 
-import java.net.URI;
 import java.time.InstantSource;
 import java.util.List;
 import org.civicos.workers.aws.AwsClients;
-import org.civicos.workers.aws.DatabaseCredentials;
-import org.civicos.workers.aws.LambdaInvoker;
 import org.civicos.workers.aws.S3Clients;
 import org.civicos.workers.aws.S3Settings;
 import org.civicos.workers.config.Env;
-import org.civicos.workers.queue.RetryPolicy;
-import org.civicos.workers.runtime.HandlerConfig;
-import org.civicos.workers.runtime.HandlerParts;
-import org.civicos.workers.runtime.Invoker;
+import org.civicos.workers.runtime.FunctionDefinition;
 import org.civicos.workers.runtime.JobWorker;
 import org.civicos.workers.runtime.QueueCatalog;
-import org.civicos.workers.runtime.QueueHandler;
-import org.civicos.workers.tenant.TenantDatabases;
 
-/** Builds the s3-signer handler by hand from the environment. */
+/** The s3-signer function: queue {@code s3_signer}, its drain defaults, and its workers built by hand. */
 public final class S3SignerWiring {
   public static final String FUNCTION = "s3-signer";
-  static final int DEFAULT_BATCH_SIZE = 20;
-  static final int DEFAULT_PARALLELISM = 8;
+  public static final FunctionDefinition DEFINITION = new FunctionDefinition(FUNCTION, QueueCatalog.S3_SIGNER, 20,
+      8, S3SignerWiring::workers);
 
   private S3SignerWiring() {
   }
 
-  /** As Lambda runs it: continuations are asynchronous Lambda invocations of itself. */
-  public static HandlerParts forLambda(Env env) {
-    AwsClients aws = AwsClients.fromEnv(env);
-    Invoker invoker = new LambdaInvoker(aws.lambda(env.optional("AWS_ENDPOINT_URL_LAMBDA").map(URI::create)));
-    return create(env, invoker, aws);
-  }
-
-  public static HandlerParts create(Env env, Invoker invoker, AwsClients aws) {
-    HandlerConfig config = HandlerConfig.fromEnv(env, FUNCTION, DEFAULT_BATCH_SIZE, DEFAULT_PARALLELISM);
-    TenantDatabases databases = new TenantDatabases(config.db(), DatabaseCredentials.forSettings(config.db(), aws));
-    QueueHandler handler = new QueueHandler(FUNCTION, QueueCatalog.byQueue(QueueCatalog.S3_SIGNER).orElseThrow().spec(),
-        config.tenants(), databases, config.schema(), workers(env, aws), config.drain(), invoker, InstantSource.system(),
-        RetryPolicy.standard());
-    return new HandlerParts(handler, databases);
-  }
-
-  static List<JobWorker<?>> workers(Env env, AwsClients aws) {
+  public static List<JobWorker<?>> workers(Env env, AwsClients aws) {
     UuidV7 ids = new UuidV7(InstantSource.system());
     return List.of(new S3PresignWorker(PresignSettings.fromEnv(env),
         new S3UploadUrlSigner(S3Clients.presigner(S3Settings.fromEnv(env), aws)), ids::next));

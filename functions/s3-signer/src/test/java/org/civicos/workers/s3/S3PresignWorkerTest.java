@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import javax.imageio.ImageIO;
 import org.civicos.workers.aws.AwsClients;
+import org.civicos.workers.aws.Handlers;
 import org.civicos.workers.config.Env;
 import org.civicos.workers.db.DatabaseUrl;
 import org.civicos.workers.runtime.Activation;
@@ -47,7 +48,7 @@ class S3PresignWorkerTest {
   }
 
   private static QueueHandler.Result drain(Map<String, String> env) {
-    try (HandlerParts parts = S3SignerWiring.create(new Env(env), (f, a) -> { },
+    try (HandlerParts parts = Handlers.create(S3SignerWiring.DEFINITION, new Env(env), (f, a) -> { },
         new AwsClients(Region.US_EAST_1, AnonymousCredentialsProvider.create()))) {
       return parts.handler().handle(new Activation("default", "s3_signer", "poll"),
           Deadline.after(Duration.ofMinutes(1), InstantSource.system()), "test", Optional.empty());

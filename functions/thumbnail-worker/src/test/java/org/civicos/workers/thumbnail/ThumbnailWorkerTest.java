@@ -20,6 +20,7 @@ import java.util.UUID;
 import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 import org.civicos.workers.aws.AwsClients;
+import org.civicos.workers.aws.Handlers;
 import org.civicos.workers.config.Env;
 import org.civicos.workers.db.DatabaseUrl;
 import org.civicos.workers.runtime.Activation;
@@ -59,7 +60,7 @@ class ThumbnailWorkerTest {
   }
 
   private static QueueHandler.Result drain(Map<String, String> env) {
-    try (HandlerParts parts = ThumbnailWiring.create(new Env(env), (f, a) -> { },
+    try (HandlerParts parts = Handlers.create(ThumbnailWiring.DEFINITION, new Env(env), (f, a) -> { },
         new AwsClients(Region.US_EAST_1, AnonymousCredentialsProvider.create()))) {
       return parts.handler().handle(new Activation("default", "thumbnails", "poll"),
           Deadline.after(Duration.ofMinutes(5), InstantSource.system()), "test", Optional.empty());
