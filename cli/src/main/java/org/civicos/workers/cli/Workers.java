@@ -14,6 +14,13 @@ public final class Workers {
 
         schema apply [--civic-os]     install River's tables (and the Civic OS objects used here) where missing
         schema check [--river-only]   report what an existing database lacks; exit 0 only if nothing is missing
+        poll --once                   one poller tick; the handlers run in this process until their queues are drained
+        drain QUEUE [--tenant T]      one handler invocation for one queue
+        status [--json]               depth, oldest job, failing jobs, connections (per tenant)
+        enqueue upload --file-name N [--file-type T] [--entity-type E] [--entity-id I]
+        enqueue file --upload PATH [--file-type T] [--bucket B] [--entity-type E] [--entity-id I]
+        enqueue notification --user UUID --template NAME [--data JSON] [--channels email,sms]
+                                      create work through Civic OS's own RPCs and triggers ([--tenant T])
         thumbnail IN OUTDIR           render the three thumbnails of a local file
         render --engine text|html --template FILE [--data FILE]
                                       render a Go template as the notification worker does (exit 2 parse
@@ -39,6 +46,10 @@ public final class Workers {
         case "schema" -> SchemaCommand.run(args, CliContext.from(env), out, err);
         case "thumbnail" -> ThumbnailCommand.run(args, env, out, err);
         case "render" -> RenderCommand.run(args, env, out, err);
+        case "poll" -> PollCommand.run(args, env, out);
+        case "drain" -> DrainCommand.run(args, env, out);
+        case "status" -> StatusCommand.run(args, CliContext.from(env), out);
+        case "enqueue" -> EnqueueCommand.run(args, CliContext.from(env), out);
         case "help", "--help", "-h" -> {
           out.print(USAGE);
           yield 0;
@@ -57,6 +68,13 @@ public final class Workers {
     } catch (java.io.IOException e) {
       err.println("workers: " + e.getMessage());
       return 74;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      err.println("workers: interrupted");
+      return 130;
+    } catch (Exception e) {
+      err.println("workers: " + org.civicos.workers.log.Secrets.mask(String.valueOf(e.getMessage())));
+      return 70;
     }
   }
 

@@ -64,7 +64,7 @@ public final class LambdaHandlerAdapter {
     }
   }
 
-  static ObjectNode toJson(QueueHandler.Result result) {
+  public static ObjectNode toJson(QueueHandler.Result result) {
     ObjectNode node = JSON.createObjectNode();
     node.put("tenant", result.activation().tenant());
     node.put("queue", result.activation().queue());
