@@ -35,12 +35,27 @@ class LambdaRuntimeTest {
     return dir;
   }
 
-  static Path artifact(String function) {
-    Path dir = repoRoot().resolve("functions").resolve(function).resolve("target").resolve(function + "-lambda");
-    if (!Files.isDirectory(dir.resolve("lib"))) {
-      throw new IllegalStateException("no Lambda artifact at " + dir + ": run the reactor's package phase first");
+  private static final Map<String, String> LOGICAL_IDS = Map.of("poller", "PollerFunction", "s3-signer",
+      "S3SignerFunction", "thumbnail-worker", "ThumbnailFunction", "notification-worker", "NotificationFunction");
+
+  /**
+   * The artifact exactly as `sam build` lays it out: the function's Makefile target copies the reactor's build
+   * output into ARTIFACTS_DIR (SKIP_BUILD=1: this verify run has just built it).
+   */
+  static Path artifact(String function) throws Exception {
+    Path built = repoRoot().resolve("functions").resolve(function).resolve("target").resolve(function + "-lambda");
+    if (!Files.isDirectory(built.resolve("lib"))) {
+      throw new IllegalStateException("no Lambda artifact at " + built + ": run the reactor's package phase first");
     }
-    return dir;
+    Path out = repoRoot().resolve("cli/target/sam-artifacts").resolve(function);
+    Files.createDirectories(out);
+    Process make = new ProcessBuilder("make", "-s", "-C", repoRoot().resolve("functions").resolve(function).toString(),
+        "build-" + LOGICAL_IDS.get(function), "ARTIFACTS_DIR=" + out, "SKIP_BUILD=1").redirectErrorStream(true).start();
+    String log = new String(make.getInputStream().readAllBytes());
+    if (make.waitFor() != 0) {
+      throw new IllegalStateException("make failed for " + function + ":\n" + log);
+    }
+    return out;
   }
 
   static String event(String name) throws Exception {
