@@ -1,14 +1,11 @@
 package org.civicos.workers.aws;
 
-import java.net.URI;
-import java.util.Optional;
 import org.civicos.workers.config.Env;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.lambda.LambdaClient;
 
 /**
  * Builds SDK clients the way a Lambda function should: the small URLConnection HTTP client (shared), an
@@ -41,12 +38,5 @@ public final class AwsClients {
 
   public SdkHttpClient http() {
     return http;
-  }
-
-  /** @param endpoint e.g. {@code AWS_ENDPOINT_URL_LAMBDA} for a local Lambda API */
-  public LambdaClient lambda(Optional<URI> endpoint) {
-    var builder = LambdaClient.builder().region(region).credentialsProvider(credentials).httpClient(http);
-    endpoint.ifPresent(builder::endpointOverride);
-    return builder.build();
   }
 }

@@ -22,7 +22,7 @@ public final class Handlers {
   /** As Lambda runs it: continuations are asynchronous Lambda invocations of itself. */
   public static HandlerParts forLambda(FunctionDefinition definition, Env env) {
     AwsClients aws = AwsClients.fromEnv(env);
-    Invoker invoker = new LambdaInvoker(aws.lambda(env.optional("AWS_ENDPOINT_URL_LAMBDA").map(URI::create)));
+    Invoker invoker = new LambdaInvoker(aws, env.optional("AWS_ENDPOINT_URL_LAMBDA").map(URI::create));
     return create(definition, env, invoker, aws);
   }
 

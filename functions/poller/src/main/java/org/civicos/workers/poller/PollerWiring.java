@@ -18,7 +18,7 @@ public final class PollerWiring {
   /** The poller as Lambda runs it: activations go out as asynchronous Lambda invocations. */
   public static Poller forLambda(Env env) {
     AwsClients aws = AwsClients.fromEnv(env);
-    Invoker invoker = new LambdaInvoker(aws.lambda(env.optional("AWS_ENDPOINT_URL_LAMBDA").map(URI::create)));
+    Invoker invoker = new LambdaInvoker(aws, env.optional("AWS_ENDPOINT_URL_LAMBDA").map(URI::create));
     return create(env, invoker, aws);
   }
 
