@@ -51,7 +51,22 @@ final class SchemaCommand {
         }
         return status;
       }
-      default -> throw new CommandException(64, "schema action must be apply or check, got " + action);
+      case "push-activation" -> {
+        String step = args.next("install or remove");
+        args.done();
+        for (var tenant : context.tenants().all()) {
+          try (Database db = context.database(tenant)) {
+            switch (step) {
+              case "install" -> PushActivation.install(db, schema);
+              case "remove" -> PushActivation.remove(db, schema);
+              default -> throw new CommandException(64, "push-activation install or remove, got " + step);
+            }
+            out.println(tenant.id() + ": push activation " + (step.equals("install") ? "installed" : "removed"));
+          }
+        }
+        return 0;
+      }
+      default -> throw new CommandException(64, "schema action must be apply, check or push-activation, got " + action);
     }
   }
 

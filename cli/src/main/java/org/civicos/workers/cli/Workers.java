@@ -14,6 +14,10 @@ public final class Workers {
 
         schema apply [--civic-os]     install River's tables (and the Civic OS objects used here) where missing
         schema check [--river-only]   report what an existing database lacks; exit 0 only if nothing is missing
+        schema push-activation install|remove
+                                      a trigger that notifies `workers run --push` when jobs are inserted
+        run [--push]                  consolidated mode: all queues in this process on DB_MAX_CONNS connections
+                                      per tenant, polling every POLL_INTERVAL (and LISTENing with --push)
         poll --once                   one poller tick; the handlers run in this process until their queues are drained
         drain QUEUE [--tenant T]      one handler invocation for one queue
         status [--json]               depth, oldest job, failing jobs, connections (per tenant)
@@ -47,6 +51,7 @@ public final class Workers {
         case "thumbnail" -> ThumbnailCommand.run(args, env, out, err);
         case "render" -> RenderCommand.run(args, env, out, err);
         case "poll" -> PollCommand.run(args, env, out);
+        case "run" -> RunCommand.run(args, env, out);
         case "drain" -> DrainCommand.run(args, env, out);
         case "status" -> StatusCommand.run(args, CliContext.from(env), out);
         case "enqueue" -> EnqueueCommand.run(args, CliContext.from(env), out);

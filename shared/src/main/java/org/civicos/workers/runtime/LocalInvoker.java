@@ -51,7 +51,8 @@ public final class LocalInvoker implements Invoker, AutoCloseable {
   }
 
   private record Registered(java.util.function.Supplier<Sandbox> factory, Semaphore slots,
-      java.util.concurrent.ConcurrentLinkedQueue<Sandbox> idle, java.util.List<Sandbox> all, Duration timeout) {
+      java.util.concurrent.ConcurrentLinkedQueue<Sandbox> idle, java.util.List<Sandbox> all, Duration timeout,
+      AtomicInteger waiting, int reserved) {
     Sandbox take() {
       Sandbox sandbox = idle.poll();
       if (sandbox == null) {
@@ -72,6 +73,8 @@ public final class LocalInvoker implements Invoker, AutoCloseable {
   private final AtomicLong invocations = new AtomicLong();
   private final AtomicInteger failures = new AtomicInteger();
   private final Object idle = new Object();
+  private final java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicLong dropped = new AtomicLong();
 
   public LocalInvoker(InstantSource clock) {
     this.clock = clock;
@@ -81,7 +84,8 @@ public final class LocalInvoker implements Invoker, AutoCloseable {
   public LocalInvoker register(String name, java.util.function.Supplier<Sandbox> newSandbox, int reservedConcurrency,
       Duration timeout) {
     functions.put(name, new Registered(newSandbox, new Semaphore(reservedConcurrency, true),
-        new java.util.concurrent.ConcurrentLinkedQueue<>(), new java.util.ArrayList<>(), timeout));
+        new java.util.concurrent.ConcurrentLinkedQueue<>(), new java.util.ArrayList<>(), timeout, new AtomicInteger(),
+        reservedConcurrency));
     return this;
   }
 
@@ -91,15 +95,24 @@ public final class LocalInvoker implements Invoker, AutoCloseable {
     if (target == null) {
       throw new WorkersException("no local function named " + function);
     }
+    // Activations carry no work: with a full queue of waiting ones, another adds nothing but backlog.
+    if (stopping.get() || target.waiting().get() >= target.reserved()) {
+      dropped.incrementAndGet();
+      return;
+    }
+    target.waiting().incrementAndGet();
     long number = invocations.incrementAndGet();
     inFlight.incrementAndGet();
     executor.submit(() -> {
       try {
         target.slots().acquire();
+        target.waiting().decrementAndGet();
         Sandbox sandbox = null;
         try {
           sandbox = target.take();
-          sandbox.invoke(activation, Deadline.after(target.timeout(), clock), "local-" + number);
+          Deadline budget = Deadline.after(target.timeout(), clock);
+          // On shutdown the deadline runs out: each drain loop finishes its batch and stops claiming.
+          sandbox.invoke(activation, () -> stopping.get() ? Duration.ZERO : budget.remaining(), "local-" + number);
         } finally {
           if (sandbox != null) {
             target.idle().add(sandbox);
@@ -138,6 +151,25 @@ public final class LocalInvoker implements Invoker, AutoCloseable {
 
   public long invocations() {
     return invocations.get();
+  }
+
+  /** Activations not started because that function already had a full queue of waiting ones, or we stop. */
+  public long dropped() {
+    return dropped.get();
+  }
+
+  /** Invocations running or waiting for a slot. */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  /**
+   * Graceful stop: no new invocations; running ones finish the batch in hand (their deadline reads zero) and
+   * record it; returns whether all finished within {@code grace}.
+   */
+  public boolean shutdown(Duration grace) throws InterruptedException {
+    stopping.set(true);
+    return awaitIdle(grace);
   }
 
   public int failures() {
