@@ -1,9 +1,5 @@
 package org.civicos.workers.testing;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -12,6 +8,7 @@ import java.sql.Statement;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.civicos.workers.db.DatabaseUrl;
+import org.civicos.workers.local.LocalPostgres;
 
 /**
  * The PostgreSQL server the tests use: {@code TEST_DATABASE_URL} when set (any PostgreSQL 15+ the tests may
@@ -21,7 +18,7 @@ import org.civicos.workers.db.DatabaseUrl;
 public final class PostgresServer {
   private static final AtomicInteger COUNTER = new AtomicInteger();
   private static volatile DatabaseUrl admin;
-  private static EmbeddedPostgres embedded;
+  private static LocalPostgres embedded;
 
   private PostgresServer() {
   }
@@ -69,29 +66,8 @@ public final class PostgresServer {
   }
 
   private static DatabaseUrl startEmbedded() {
-    try {
-      Path dir = Path.of(System.getProperty("java.io.tmpdir"), "civic-workers-pg");
-      Files.createDirectories(dir);
-      embedded = EmbeddedPostgres.builder()
-          .setOverrideWorkingDirectory(dir.toFile())
-          .setCleanDataDirectory(true)
-          .setServerConfig("max_connections", "300")
-          .setServerConfig("shared_preload_libraries", "pg_stat_statements")
-          .setServerConfig("pg_stat_statements.track_utility", "off")
-          .setServerConfig("fsync", "off")
-          .setServerConfig("synchronous_commit", "off")
-          .setServerConfig("full_page_writes", "off")
-          .start();
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        try {
-          embedded.close();
-        } catch (IOException ignored) {
-          // the JVM is exiting
-        }
-      }));
-      return DatabaseUrl.parse("embedded", "postgres://postgres:postgres@localhost:" + embedded.getPort() + "/postgres");
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not start embedded PostgreSQL", e);
-    }
+    embedded = LocalPostgres.start(Path.of(System.getProperty("java.io.tmpdir"), "civic-workers-pg"));
+    Runtime.getRuntime().addShutdownHook(new Thread(embedded::close));
+    return embedded.adminUrl();
   }
 }

@@ -1,10 +1,8 @@
 package org.civicos.workers.testing;
 
-import com.adobe.testing.s3mock.S3MockApplication;
+import org.civicos.workers.local.LocalS3;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -18,28 +16,16 @@ import software.amazon.awssdk.services.s3.S3Client;
 public final class S3TestServer {
   public static final String ACCESS_KEY = "test-access-key";
   public static final String SECRET_KEY = "test-secret-key";
-  private static S3MockApplication server;
+  private static LocalS3 server;
 
   private S3TestServer() {
   }
 
   public static synchronized URI endpoint() {
     if (server == null) {
-      try {
-        Path tmp = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir")));
-        Path root = Files.createTempDirectory(tmp, "s3mock");
-        server = S3MockApplication.start(new java.util.HashMap<>(Map.of(
-            S3MockApplication.PROP_HTTP_PORT, S3MockApplication.RANDOM_PORT,
-            S3MockApplication.PROP_HTTPS_PORT, S3MockApplication.RANDOM_PORT,
-            "com.adobe.testing.s3mock.store.root", root.toString(),
-            "logging.level.root", "WARN",
-            "spring.main.banner-mode", "off",
-            S3MockApplication.PROP_SILENT, true)));
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
+      server = LocalS3.start(Path.of(System.getProperty("java.io.tmpdir"), "s3mock-" + ProcessHandle.current().pid()));
     }
-    return URI.create("http://127.0.0.1:" + server.getHttpPort());
+    return server.endpoint();
   }
 
   public static S3Client client() {
