@@ -16,6 +16,7 @@ public final class Workers {
         schema check [--river-only]   report what an existing database lacks; exit 0 only if nothing is missing
         schema push-activation install|remove
                                       a trigger that notifies `workers run --push` when jobs are inserted
+        local [--exit-when-idle]      the whole system on this machine with demo work (what scripts/run-local runs)
         run [--push]                  consolidated mode: all queues in this process on DB_MAX_CONNS connections
                                       per tenant, polling every POLL_INTERVAL (and LISTENing with --push)
         poll --once                   one poller tick; the handlers run in this process until their queues are drained
@@ -52,6 +53,7 @@ public final class Workers {
         case "render" -> RenderCommand.run(args, env, out, err);
         case "poll" -> PollCommand.run(args, env, out);
         case "run" -> RunCommand.run(args, env, out);
+        case "local" -> LocalCommand.run(args, env, out);
         case "drain" -> DrainCommand.run(args, env, out);
         case "status" -> StatusCommand.run(args, CliContext.from(env), out);
         case "enqueue" -> EnqueueCommand.run(args, CliContext.from(env), out);

@@ -22,6 +22,13 @@ public final class Env {
     return new Env(System.getenv());
   }
 
+  /** This environment with some variables set or replaced (local modes point the workers at their servers). */
+  public Env with(Map<String, String> overrides) {
+    java.util.HashMap<String, String> merged = new java.util.HashMap<>(values);
+    merged.putAll(overrides);
+    return new Env(merged);
+  }
+
   public Optional<String> optional(String name) {
     String value = values.get(name);
     if (value == null || value.isBlank()) {
