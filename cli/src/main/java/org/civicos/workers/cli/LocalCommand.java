@@ -173,6 +173,11 @@ final class LocalCommand {
         browser.shutdownNow();
         functions.invoker().shutdown(Duration.ofSeconds(60));
         status = Status.read(monitor, demoMonitor, schema, config);
+        // A closed connection's server process exits a moment after the socket closes.
+        for (int i = 0; i < 20 && status.workerConnections() > 0; i++) {
+          Thread.sleep(100);
+          status = Status.read(monitor, demoMonitor, schema, config);
+        }
         long emails;
         try (Stream<Path> files = Files.list(outbox)) {
           emails = files.filter(f -> f.toString().endsWith(".eml")).count();
