@@ -9,6 +9,7 @@ import java.util.UUID;
 import org.civicos.workers.aws.AwsClients;
 import org.civicos.workers.aws.Handlers;
 import org.civicos.workers.config.Env;
+import org.civicos.workers.log.EmfMetrics;
 import org.civicos.workers.runtime.Activation;
 import org.civicos.workers.runtime.Deadline;
 import org.civicos.workers.runtime.FunctionDefinition;
@@ -34,7 +35,7 @@ final class DrainCommand {
     String tenantId = tenant.orElseGet(() -> config.tenants().all().get(0).id());
     try (TenantDatabases pools = new TenantDatabases(config.db(), DatabaseCredentials.forSettings(config.db(), aws))) {
       QueueHandler handler = Handlers.handler(definition, config, pools, MailTransport.workers(definition, env, aws),
-          (f, a) -> { });
+          (f, a) -> { }, EmfMetrics.fromEnv(env, definition.function()));
       Duration budget = LocalFunctions.TIMEOUTS.get(queue);
       QueueHandler.Result result = handler.handle(new Activation(tenantId, queue, "manual"),
           Deadline.after(budget, InstantSource.system()), "cli-" + UUID.randomUUID(), Optional.empty());

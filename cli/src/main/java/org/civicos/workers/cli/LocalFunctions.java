@@ -11,6 +11,7 @@ import java.util.function.BiFunction;
 import org.civicos.workers.aws.AwsClients;
 import org.civicos.workers.aws.Handlers;
 import org.civicos.workers.config.Env;
+import org.civicos.workers.log.EmfMetrics;
 import org.civicos.workers.notification.NotificationWiring;
 import org.civicos.workers.poller.PollerConfig;
 import org.civicos.workers.runtime.FunctionDefinition;
@@ -96,7 +97,8 @@ final class LocalFunctions implements AutoCloseable {
     HandlerConfig config = Handlers.config(definition, env);
     TenantDatabases pools = shared.orElseGet(() -> new TenantDatabases(config.db(),
         org.civicos.workers.aws.DatabaseCredentials.forSettings(config.db(), aws)));
-    QueueHandler handler = Handlers.handler(definition, config, pools, workers.apply(definition, env), invoker);
+    QueueHandler handler = Handlers.handler(definition, config, pools, workers.apply(definition, env), invoker,
+        EmfMetrics.fromEnv(env, definition.function()));
     HandlerParts parts = new HandlerParts(handler, pools);
     return new LocalInvoker.Sandbox() {
       @Override

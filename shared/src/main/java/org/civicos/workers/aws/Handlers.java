@@ -4,6 +4,8 @@ import java.net.URI;
 import java.time.InstantSource;
 import java.util.List;
 import org.civicos.workers.config.Env;
+import org.civicos.workers.log.EmfMetrics;
+import org.civicos.workers.log.Metrics;
 import org.civicos.workers.queue.RetryPolicy;
 import org.civicos.workers.runtime.FunctionDefinition;
 import org.civicos.workers.runtime.HandlerConfig;
@@ -30,15 +32,16 @@ public final class Handlers {
   public static HandlerParts create(FunctionDefinition definition, Env env, Invoker invoker, AwsClients aws) {
     HandlerConfig config = config(definition, env);
     TenantDatabases pools = new TenantDatabases(config.db(), DatabaseCredentials.forSettings(config.db(), aws));
-    return new HandlerParts(handler(definition, config, pools, definition.workers().apply(env, aws), invoker), pools);
+    return new HandlerParts(handler(definition, config, pools, definition.workers().apply(env, aws), invoker,
+        EmfMetrics.fromEnv(env, definition.function())), pools);
   }
 
   /** A handler on pools and workers the caller provides (consolidated mode shares pools across handlers). */
   public static QueueHandler handler(FunctionDefinition definition, HandlerConfig config, TenantDatabases pools,
-      List<JobWorker<?>> workers, Invoker invoker) {
+      List<JobWorker<?>> workers, Invoker invoker, Metrics metrics) {
     return new QueueHandler(definition.function(), QueueCatalog.byQueue(definition.queue()).orElseThrow().spec(),
         config.tenants(), pools, config.schema(), workers, config.drain(), invoker, InstantSource.system(),
-        RetryPolicy.standard());
+        RetryPolicy.standard(), metrics);
   }
 
   public static HandlerConfig config(FunctionDefinition definition, Env env) {

@@ -45,6 +45,7 @@ public final class DrainLoop {
   private static final Logger LOG = LoggerFactory.getLogger(DrainLoop.class);
   private static final int COMPLETION_ATTEMPTS = 3;
   private static final int TRACE_FRAMES = 25;
+  private static final String TIMED_OUT = "job timed out after ";
 
   private static final ObjectMapper ARGS = JsonMapper.builder()
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -89,14 +90,16 @@ public final class DrainLoop {
         }
         return tally.report(DrainReport.StopReason.DEADLINE, lastClaimFull);
       }
+      long claimStart = System.nanoTime();
       List<ClaimedJob> jobs = store.claim(queue, workers.keySet(), limit, clientId);
+      tally.claimMillis.add(Duration.ofNanos(System.nanoTime() - claimStart).toMillis());
       tally.claims++;
       if (jobs.isEmpty()) {
         return tally.report(DrainReport.StopReason.DRAINED, false);
       }
       lastClaimFull = jobs.size() == limit;
       tally.claimed += jobs.size();
-      List<StateChange> changes = runBatch(jobs);
+      List<StateChange> changes = runBatch(jobs, tally.jobMillis);
       Map<Long, JobState> written = completeWithRetry(changes);
       tally.count(changes, written);
     }
@@ -113,13 +116,15 @@ public final class DrainLoop {
     return (int) Math.min(settings.batchSize(), fitting);
   }
 
-  private List<StateChange> runBatch(List<ClaimedJob> jobs) {
+  private List<StateChange> runBatch(List<ClaimedJob> jobs, List<Long> jobMillis) {
     Semaphore slots = new Semaphore(settings.parallelism());
+    // The invocation's log context (request id, cold start...) follows each job onto its thread.
+    Map<String, String> context = MDC.getCopyOfContextMap();
     List<Future<StateChange>> pending = new ArrayList<>(jobs.size());
     try (ExecutorService supervisors = Executors.newThreadPerTaskExecutor(
         Thread.ofVirtual().name("supervise-", 0).factory())) {
       for (ClaimedJob job : jobs) {
-        pending.add(supervisors.submit(() -> supervise(job, slots)));
+        pending.add(supervisors.submit(() -> supervise(job, slots, jobMillis, context)));
       }
     }
     List<StateChange> changes = new ArrayList<>(jobs.size());
@@ -137,10 +142,14 @@ public final class DrainLoop {
     return changes;
   }
 
-  private StateChange supervise(ClaimedJob job, Semaphore slots) throws InterruptedException {
+  private StateChange supervise(ClaimedJob job, Semaphore slots, List<Long> jobMillis, Map<String, String> context)
+      throws InterruptedException {
     slots.acquire();
     Instant startedAt = clock.instant();
     try {
+      if (context != null) {
+        MDC.setContextMap(context);
+      }
       MDC.put("tenant", tenant);
       MDC.put("queue", job.queue());
       MDC.put("job_id", Long.toString(job.id()));
@@ -148,9 +157,12 @@ public final class DrainLoop {
       MDC.put("attempt", Integer.toString(job.attempt()));
       JobOutcome outcome = run(job);
       StateChange change = StateChange.of(job, outcome, clock.instant(), startedAt, retryPolicy);
-      LOG.atInfo()
+      long millis = Duration.between(startedAt, clock.instant()).toMillis();
+      jobMillis.add(millis);
+      boolean timedOut = outcome instanceof JobOutcome.Failed f && f.error().startsWith(TIMED_OUT);
+      (timedOut ? LOG.atWarn() : LOG.atInfo())
           .addKeyValue("outcome", change.state().sql())
-          .addKeyValue("duration_ms", Duration.between(startedAt, clock.instant()).toMillis())
+          .addKeyValue("duration_ms", millis)
           .log("job {} -> {}{}", job.id(), change.state().sql(), describe(outcome));
       return change;
     } finally {
@@ -188,7 +200,7 @@ public final class DrainLoop {
     } catch (TimeoutException e) {
       // Interrupt it; if the code ignores interruption its result is simply never recorded.
       task.cancel(true);
-      return JobOutcome.failed("job timed out after " + human(timeout));
+      return JobOutcome.failed(TIMED_OUT + human(timeout));
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof PermanentJobException permanent) {
@@ -278,6 +290,8 @@ public final class DrainLoop {
     int cancelled;
     int snoozed;
     int stale;
+    final List<Long> jobMillis = java.util.Collections.synchronizedList(new ArrayList<>());
+    final List<Long> claimMillis = new ArrayList<>();
 
     void count(List<StateChange> changes, Map<Long, JobState> written) {
       for (StateChange change : changes) {
@@ -305,7 +319,7 @@ public final class DrainLoop {
 
     DrainReport report(DrainReport.StopReason reason, boolean lastClaimFull) {
       return new DrainReport(claims, claimed, completed, retried, discarded, cancelled, snoozed, stale, reason,
-          reason == DrainReport.StopReason.DEADLINE && lastClaimFull);
+          reason == DrainReport.StopReason.DEADLINE && lastClaimFull, jobMillis, claimMillis);
     }
   }
 }

@@ -5,6 +5,8 @@ package org.civicos.workers.runtime;
  *
  * @param stale outcomes dropped because the row was no longer running at our attempt (rescued, cancelled)
  * @param workRemains the invocation stopped for time with the queue possibly non-empty: continue
+ * @param jobMillis how long each job ran, for the duration metric
+ * @param claimMillis how long each claim statement took
  */
 public record DrainReport(
     int claims,
@@ -16,7 +18,14 @@ public record DrainReport(
     int snoozed,
     int stale,
     StopReason stopReason,
-    boolean workRemains) {
+    boolean workRemains,
+    java.util.List<Long> jobMillis,
+    java.util.List<Long> claimMillis) {
+
+  public DrainReport {
+    jobMillis = java.util.List.copyOf(jobMillis);
+    claimMillis = java.util.List.copyOf(claimMillis);
+  }
 
   public enum StopReason { DRAINED, DEADLINE }
 }

@@ -1,9 +1,12 @@
 package org.civicos.workers.runtime;
 
 import java.time.InstantSource;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.civicos.workers.db.Database;
+import org.civicos.workers.log.Metrics;
 import org.civicos.workers.queue.QueueSpec;
 import org.civicos.workers.queue.RetryPolicy;
 import org.civicos.workers.queue.RiverJobStore;
@@ -45,10 +48,17 @@ public final class QueueHandler {
   private final Invoker invoker;
   private final InstantSource clock;
   private final RetryPolicy retryPolicy;
+  private final Metrics metrics;
 
   public QueueHandler(String function, QueueSpec spec, TenantDirectory tenants, TenantDatabases databases,
       RiverSchema schema, List<JobWorker<?>> workers, DrainSettings drain, Invoker invoker, InstantSource clock,
       RetryPolicy retryPolicy) {
+    this(function, spec, tenants, databases, schema, workers, drain, invoker, clock, retryPolicy, Metrics.NONE);
+  }
+
+  public QueueHandler(String function, QueueSpec spec, TenantDirectory tenants, TenantDatabases databases,
+      RiverSchema schema, List<JobWorker<?>> workers, DrainSettings drain, Invoker invoker, InstantSource clock,
+      RetryPolicy retryPolicy, Metrics metrics) {
     List<String> kinds = workers.stream().map(JobWorker::kind).toList();
     if (!spec.kinds().containsAll(kinds) || !kinds.containsAll(spec.kinds())) {
       throw new IllegalArgumentException("workers " + kinds + " do not match the kinds of queue " + spec.queue());
@@ -63,6 +73,7 @@ public final class QueueHandler {
     this.invoker = invoker;
     this.clock = clock;
     this.retryPolicy = retryPolicy;
+    this.metrics = metrics;
   }
 
   public String queue() {
@@ -110,6 +121,16 @@ public final class QueueHandler {
       continued = true;
     }
     boolean opened = database.connectionsOpened() > connectionsBefore;
+    Map<String, Object> values = new LinkedHashMap<>();
+    values.put("JobsCompleted", report.completed());
+    values.put("JobsRetried", report.retried());
+    values.put("JobsDiscarded", report.discarded());
+    values.put("JobsCancelled", report.cancelled());
+    values.put("JobDurationMs", report.jobMillis());
+    values.put("ClaimLatencyMs", report.claimMillis());
+    values.put("ConnectionsOpened", database.connectionsOpened() - connectionsBefore);
+    values.put("Continuations", continued ? 1 : 0);
+    metrics.record(tenant.id(), spec.queue(), values);
     LOG.atInfo()
         .addKeyValue("reason", activation.reason())
         .addKeyValue("claimed", report.claimed())

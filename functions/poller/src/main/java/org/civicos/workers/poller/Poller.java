@@ -13,6 +13,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.civicos.workers.WorkersException;
 import org.civicos.workers.db.Database;
+import org.civicos.workers.log.Metrics;
 import org.civicos.workers.queue.Maintenance;
 import org.civicos.workers.queue.QueueDepth;
 import org.civicos.workers.queue.QueueDepthReader;
@@ -43,9 +44,15 @@ public final class Poller {
   private final RetryPolicy retryPolicy;
   private final List<QueueSpec> specs;
   private final Map<String, PollerConfig.QueueTarget> targets;
+  private final Metrics metrics;
 
   public Poller(PollerConfig config, TenantDatabases databases, Invoker invoker, InstantSource clock,
       RetryPolicy retryPolicy) {
+    this(config, databases, invoker, clock, retryPolicy, Metrics.NONE);
+  }
+
+  public Poller(PollerConfig config, TenantDatabases databases, Invoker invoker, InstantSource clock,
+      RetryPolicy retryPolicy, Metrics metrics) {
     this.config = config;
     this.databases = databases;
     this.invoker = invoker;
@@ -53,6 +60,7 @@ public final class Poller {
     this.retryPolicy = retryPolicy;
     this.specs = config.queues().stream().map(t -> t.entry().spec()).toList();
     this.targets = config.queues().stream().collect(Collectors.toMap(PollerConfig.QueueTarget::queue, Function.identity()));
+    this.metrics = metrics;
   }
 
   public TenantDatabases databases() {
@@ -83,6 +91,8 @@ public final class Poller {
     int requested = results.stream().mapToInt(r -> r.invocations().stream().mapToInt(Integer::intValue).sum()).sum();
     int invokeFailures = results.stream().mapToInt(TickReport.TenantResult::invocationsFailed).sum();
     long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+    metrics.record(null, null, Map.of("TenantsChecked", results.size(), "TenantsFailed", failed,
+        "InvocationsRequested", requested, "TickDurationMs", millis));
     LOG.atInfo()
         .addKeyValue("tenants_checked", results.size())
         .addKeyValue("tenants_idle", idle)
@@ -129,6 +139,14 @@ public final class Poller {
           }
         }
         invocations.add(sent);
+        Map<String, Object> values = new java.util.LinkedHashMap<>();
+        values.put("QueueDepth", depth.availableNow());
+        values.put("InvocationsRequested", sent);
+        if (depth.oldestAvailable() != null) {
+          values.put("OldestAvailableAgeSeconds",
+              Math.max(0, Duration.between(depth.oldestAvailable(), clock.instant()).toSeconds()));
+        }
+        metrics.record(tenant.id(), depth.queue(), values);
         if (depth.availableNow() > 0 || depth.runningJobs() > 0) {
           LOG.atInfo().addKeyValue("queue", depth.queue())
               .addKeyValue("available", depth.availableNow())

@@ -6,6 +6,7 @@ import org.civicos.workers.aws.AwsClients;
 import org.civicos.workers.aws.DatabaseCredentials;
 import org.civicos.workers.aws.LambdaInvoker;
 import org.civicos.workers.config.Env;
+import org.civicos.workers.log.EmfMetrics;
 import org.civicos.workers.queue.RetryPolicy;
 import org.civicos.workers.runtime.Invoker;
 import org.civicos.workers.tenant.TenantDatabases;
@@ -25,6 +26,7 @@ public final class PollerWiring {
   public static Poller create(Env env, Invoker invoker, AwsClients aws) {
     PollerConfig config = PollerConfig.fromEnv(env);
     TenantDatabases databases = new TenantDatabases(config.db(), DatabaseCredentials.forSettings(config.db(), aws));
-    return new Poller(config, databases, invoker, InstantSource.system(), RetryPolicy.standard());
+    return new Poller(config, databases, invoker, InstantSource.system(), RetryPolicy.standard(),
+        EmfMetrics.fromEnv(env, "poller"));
   }
 }
