@@ -54,7 +54,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>One connection per message, always closed; a failure of the closing QUIT after the message was accepted is
- * ignored. The returned id is the Message-ID without angle brackets. The password is never logged or put in an
+ * ignored. SMTP itself cannot make delivery exactly-once: when the connection times out or drops after the message
+ * data went out but before the server's reply, the send is retried and the recipient may get the message twice (a
+ * retry has a new Message-ID, since {@link Email} carries no notification id to derive a stable one from). The returned id is the Message-ID without angle brackets. The password is never logged or put in an
  * error message, and the Jakarta Mail debug output stays off. Thread-safe.
  */
 public final class SmtpMailer implements Mailer {
