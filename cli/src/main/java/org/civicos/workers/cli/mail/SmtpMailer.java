@@ -54,7 +54,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>One connection per message, always closed; a failure of the closing QUIT after the message was accepted is
- * ignored. The returned id is the Message-ID without angle brackets. The password is never logged or put in an
+ * ignored. SMTP itself cannot make delivery exactly-once: when the connection times out or drops after the message
+ * data went out but before the server's reply, the send is retried and the recipient may get the message twice (a
+ * retry has a new Message-ID, since {@link Email} carries no notification id to derive a stable one from). The returned id is the Message-ID without angle brackets. The password is never logged or put in an
  * error message, and the Jakarta Mail debug output stays off. Thread-safe.
  */
 public final class SmtpMailer implements Mailer {
@@ -76,7 +78,7 @@ public final class SmtpMailer implements Mailer {
     props.putAll(overrides);
     this.session = Session.getInstance(props);
     if (settings.tls() == SmtpSettings.Tls.NONE) {
-      LOG.warn("SMTP_TLS=none: mail{} to {} travels unencrypted; use this only with a local test server",
+      LOG.warn("SMTP_TLS=none: messages{} go to {} unencrypted; use this only with a local test server",
           settings.username().isPresent() ? " and the SMTP password" : "", settings.host());
     }
   }
@@ -124,14 +126,16 @@ public final class SmtpMailer implements Mailer {
     } catch (MessagingException e) {
       throw new MailException("SMTP: no transport: " + e.getMessage(), true, e);
     }
+    boolean connected = false;
     try {
       transport.connect(settings.host(), settings.port(), settings.username().orElse(null),
           settings.password().orElse(null));
+      connected = true;
       transport.sendMessage(message, new Address[] {new InternetAddress(to.address())});
       LOG.atDebug().addKeyValue("message_id", messageId).log("SMTP accepted: {}", transport.getLastServerResponse());
       return messageId;
     } catch (MessagingException e) {
-      throw classify(e, transport.getLastReturnCode(), settings.host() + ":" + settings.port());
+      throw classify(e, connected, transport.getLastReturnCode(), settings.host() + ":" + settings.port());
     } finally {
       close(transport);
     }
@@ -182,11 +186,14 @@ public final class SmtpMailer implements Mailer {
   /**
    * Permanent or not, from what Angus reports: reply codes of its typed exceptions first, then authentication
    * failure, then I/O causes, then the last reply code the transport read.
+   *
+   * @param connected whether the failure came after the connection (TLS and authentication included) was set up
    */
-  static MailException classify(MessagingException e, int lastReturnCode, String server) {
-    int code = replyCode(e);
-    if (code > 0) {
-      return new MailException("SMTP " + code + " from " + server + ": " + detail(e), code >= 500, e);
+  static MailException classify(MessagingException e, boolean connected, int lastReturnCode, String server) {
+    Reply reply = reply(e);
+    if (reply != null) {
+      return new MailException("SMTP " + reply.code() + " to " + reply.command() + " at " + server + ": "
+          + reply.response(), !reply.temporary(), e);
     }
     if (e instanceof AuthenticationFailedException) {
       boolean temporary = lastReturnCode >= 400 && lastReturnCode < 500;
@@ -196,40 +203,58 @@ public final class SmtpMailer implements Mailer {
     if (hasCause(e, AddressException.class)) {
       return new MailException("SMTP: invalid address: " + detail(e), true, e);
     }
+    String what = connected ? "SMTP: sending to " + server + " failed: " : "SMTP: connecting to " + server
+        + " failed: ";
     if (hasCause(e, IOException.class)) {
-      return new MailException("SMTP: cannot talk to " + server + ": " + detail(e), false, e);
+      return new MailException(what + detail(e), false, e);
     }
     if (lastReturnCode >= 500 && lastReturnCode < 600) {
-      return new MailException("SMTP " + lastReturnCode + " from " + server + ": " + detail(e), true, e);
+      return new MailException(what + lastReturnCode + " " + detail(e), true, e);
     }
-    return new MailException("SMTP: " + server + ": " + detail(e), false, e);
+    return new MailException(what + detail(e), false, e);
+  }
+
+  /** A reply the server gave to one command: its code, whether it is temporary, and the server's text. */
+  record Reply(int code, boolean temporary, String command, String response) {
   }
 
   /**
-   * The decisive reply code in Angus's exception chain: any permanent (5xx) code wins, otherwise a temporary (4xx)
-   * one, otherwise -1. {@link SMTPAddressSucceededException}s (successes reported in the chain) are ignored.
+   * The decisive reply in Angus's exception chain: the first permanent (5xx) one, otherwise the first temporary
+   * (4xx) one, otherwise null. A 552 to RCPT is temporary (RFC 5321 4.5.3.1.10: some servers send it for "too many
+   * recipients"). {@link SMTPAddressSucceededException}s, successes reported in the chain, are skipped.
    */
-  static int replyCode(MessagingException e) {
-    int temporary = -1;
-    int permanent = -1;
+  static Reply reply(MessagingException e) {
+    Reply temporary = null;
     for (Exception x = e; x != null; x = x instanceof MessagingException m ? m.getNextException() : null) {
-      int code;
+      Reply reply;
       if (x instanceof SMTPAddressSucceededException) {
         continue;
       } else if (x instanceof SMTPAddressFailedException failed) {
-        code = failed.getReturnCode() == 552 ? 452 : failed.getReturnCode();
+        int code = failed.getReturnCode();
+        reply = new Reply(code, code / 100 == 4 || code == 552, command(failed.getCommand()),
+            HeaderText.singleLine(failed.getMessage()));
       } else if (x instanceof SMTPSendFailedException failed) {
-        code = failed.getReturnCode();
+        int code = failed.getReturnCode();
+        reply = new Reply(code, code / 100 == 4, command(failed.getCommand()),
+            HeaderText.singleLine(failed.getMessage()));
       } else {
         continue;
       }
-      if (code >= 500 && code < 600 && permanent < 0) {
-        permanent = code;
-      } else if (code >= 400 && code < 500 && temporary < 0) {
-        temporary = code;
+      if (reply.code() / 100 == 5 && !reply.temporary()) {
+        return reply;
+      }
+      if (reply.code() / 100 == 4 || reply.code() / 100 == 5) {
+        temporary = temporary == null ? reply : temporary;
       }
     }
-    return permanent > 0 ? permanent : temporary;
+    return temporary;
+  }
+
+  private static String command(String command) {
+    if (command == null || command.isBlank()) {
+      return "a command";
+    }
+    return command.equals(".") ? "the end of DATA" : HeaderText.singleLine(command);
   }
 
   private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.civicos.workers.config.ConfigException;
 import org.civicos.workers.config.Env;
 
@@ -32,6 +33,7 @@ public record SmtpSettings(String host, int port, Optional<String> username, Opt
   public static final int DEFAULT_IMPLICIT_TLS_PORT = 465;
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
   static final Duration MAX_TIMEOUT = Duration.ofMinutes(10);
+  private static final Pattern HOST_AND_PORT = Pattern.compile("^[^:]+:\\d*$");
 
   /** Transport security, {@code SMTP_TLS}. */
   public enum Tls {
@@ -45,7 +47,8 @@ public record SmtpSettings(String host, int port, Optional<String> username, Opt
 
   public SmtpSettings {
     Objects.requireNonNull(host, "host");
-    if (host.isBlank() || host.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+    if (host.isBlank() || host.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))
+        || HOST_AND_PORT.matcher(host).matches()) {
       throw new IllegalArgumentException("invalid SMTP host '" + host + "'");
     }
     if (port < 1 || port > 65535) {
@@ -73,6 +76,10 @@ public record SmtpSettings(String host, int port, Optional<String> username, Opt
     String host = env.required("SMTP_HOST");
     if (host.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
       throw new ConfigException("SMTP_HOST must be a host name or IP address, got '" + host + "'");
+    }
+    if (HOST_AND_PORT.matcher(host).matches()) {
+      // The Go worker's SMTP_HOST carried the port (email-smtp.us-east-1.amazonaws.com:587).
+      throw new ConfigException("SMTP_HOST must not include the port (set SMTP_PORT instead), got '" + host + "'");
     }
     Tls tls = env.enumValue("SMTP_TLS", Tls.STARTTLS);
     int port = env.integer("SMTP_PORT", tls == Tls.IMPLICIT ? DEFAULT_IMPLICIT_TLS_PORT : DEFAULT_PORT, 1, 65535);

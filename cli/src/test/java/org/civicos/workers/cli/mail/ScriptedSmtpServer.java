@@ -106,6 +106,10 @@ final class ScriptedSmtpServer implements AutoCloseable {
           out = tls.getOutputStream();
         }
         case "DATA" -> {
+          if (reply != null) {
+            write(out, reply);
+            continue;
+          }
           write(out, "354 go ahead");
           StringBuilder message = new StringBuilder();
           String data;
@@ -120,6 +124,7 @@ final class ScriptedSmtpServer implements AutoCloseable {
           }
           write(out, end);
         }
+        case "AUTH" -> write(out, reply != null ? reply : "235 2.7.0 Authentication successful");
         case "QUIT" -> {
           write(out, "221 2.0.0 bye");
           return;
