@@ -24,6 +24,7 @@ final class StatusCommand {
     SECTIONS.put("depth", StatusQueries.DEPTH);
     SECTIONS.put("oldest_available", StatusQueries.OLDEST_AVAILABLE);
     SECTIONS.put("failing", StatusQueries.FAILING);
+    SECTIONS.put("counters", StatusQueries.COUNTERS);
     SECTIONS.put("connections_by_application", StatusQueries.CONNECTIONS_BY_APPLICATION);
     SECTIONS.put("connection_states", StatusQueries.STATE_DURATIONS);
     SECTIONS.put("long_idle_connections", StatusQueries.LONG_IDLE);

@@ -21,6 +21,20 @@ final class StatusQueries {
       FROM ${schema}.river_job WHERE state IN ('retryable', 'discarded')
       GROUP BY queue, kind, state ORDER BY queue, kind, state
       """;
+  /** The same counters the functions publish as metrics, read from the table (finalized rows within retention). */
+  static final String COUNTERS = """
+      SELECT queue,
+             count(*) FILTER (WHERE state = 'available' AND scheduled_at <= now()) AS "QueueDepth",
+             coalesce(extract(epoch FROM now() - min(scheduled_at)
+                        FILTER (WHERE state = 'available' AND scheduled_at <= now()))::bigint, 0)
+               AS "OldestAvailableAgeSeconds",
+             count(*) FILTER (WHERE state = 'running') AS "JobsRunning",
+             count(*) FILTER (WHERE state = 'retryable') AS "JobsRetried",
+             count(*) FILTER (WHERE state = 'completed') AS "JobsCompleted",
+             count(*) FILTER (WHERE state = 'discarded') AS "JobsDiscarded",
+             count(*) FILTER (WHERE state = 'cancelled') AS "JobsCancelled"
+      FROM ${schema}.river_job GROUP BY queue ORDER BY queue
+      """;
   static final String CONNECTIONS_BY_APPLICATION = """
       SELECT coalesce(nullif(application_name, ''), '(none)') AS application, count(*) AS connections
       FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()

@@ -62,6 +62,12 @@ class OperationsCommandsTest {
     assertThat(Sql.count(db, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
         + "AND application_name LIKE 'civic-workers/%'")).isZero();
 
+    JsonNode counters = JSON.readTree(CliTestSupport.run(env, "status", "--json").out()).get(0).get("counters");
+    assertThat(counters).hasSize(3).allSatisfy(q -> {
+      assertThat(q.get("JobsCompleted").asInt()).isEqualTo(1);
+      assertThat(q.get("QueueDepth").asInt()).isZero();
+    });
+
     CliTestSupport.Run after = CliTestSupport.run(env, "status");
     assertThat(after.exit()).isZero();
     assertThat(after.out()).contains("== tenant default").contains("queue=thumbnails  state=completed  jobs=1")
@@ -93,6 +99,14 @@ class OperationsCommandsTest {
     assertThat(failing.get("last_error").asText()).isNotEmpty();
 
     assertThat(CliTestSupport.run(env, "drain", "nope").exit()).isEqualTo(64);
+    Sql.update(db, "INSERT INTO metadata.civic_os_users VALUES ('00000000-0000-0000-0000-00000000c0c0', 'Cy')");
+    Sql.update(db, "INSERT INTO metadata.notification_templates (name, subject_template, html_template, text_template) "
+        + "VALUES ('hello', 'Hi', '<p>Hi</p>', 'Hi')");
+    CliTestSupport.Run notification = CliTestSupport.run(env, "enqueue", "notification", "--user",
+        "00000000-0000-0000-0000-00000000c0c0", "--template", "hello", "--data", "{\"x\": 1}", "--channels", "email,sms");
+    assertThat(notification.exit()).as(notification.err()).isZero();
+    assertThat(Sql.row(db, "SELECT args->'channels' AS c, args->'entity_data' AS d FROM metadata.river_job "
+        + "WHERE kind = 'send_notification'").toString()).contains("[\"email\", \"sms\"]").contains("{\"x\": 1}");
     assertThat(CliTestSupport.run(env, "drain", "thumbnails", "--tenant", "ghost").exit()).isEqualTo(1);
   }
 }
