@@ -3,13 +3,11 @@ package org.civicos.workers.log;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.StackTraceElementProxy;
-import ch.qos.logback.core.encoder.EncoderBase;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import org.slf4j.event.KeyValuePair;
@@ -20,29 +18,14 @@ import org.slf4j.event.KeyValuePair;
  * {@code kind}, {@code attempt}, ...) and every key-value pair of the event at the top level, then
  * {@code error}/{@code stack} for an exception. Every string passes through {@link Secrets#mask}.
  */
-public final class JsonLogEncoder extends EncoderBase<ILoggingEvent> {
+public final class JsonLogEncoder extends LineEncoder {
   private static final JsonFactory FACTORY = new JsonFactory();
   private static final int STACK_FRAMES = 30;
-  private static final byte[] EMPTY = new byte[0];
   /** MDC only holds strings; these keys are numbers in the JSON so queries can compare them. */
   private static final java.util.Set<String> NUMERIC_KEYS = java.util.Set.of("job_id", "attempt");
 
   @Override
-  public byte[] headerBytes() {
-    return EMPTY;
-  }
-
-  @Override
-  public byte[] footerBytes() {
-    return EMPTY;
-  }
-
-  @Override
-  public byte[] encode(ILoggingEvent event) {
-    return (toJson(event) + "\n").getBytes(StandardCharsets.UTF_8);
-  }
-
-  static String toJson(ILoggingEvent event) {
+  String line(ILoggingEvent event) {
     StringWriter out = new StringWriter(256);
     try (JsonGenerator json = FACTORY.createGenerator(out)) {
       json.writeStartObject();

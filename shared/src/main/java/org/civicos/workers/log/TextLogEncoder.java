@@ -1,8 +1,6 @@
 package org.civicos.workers.log;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.encoder.EncoderBase;
-import java.nio.charset.StandardCharsets;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -13,22 +11,11 @@ import org.slf4j.event.KeyValuePair;
  * The same events as {@link JsonLogEncoder}, for a person at a terminal: time, level, logger, message, then the
  * context keys as {@code key=value}. Secrets are masked the same way.
  */
-public final class TextLogEncoder extends EncoderBase<ILoggingEvent> {
+public final class TextLogEncoder extends LineEncoder {
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
-  private static final byte[] EMPTY = new byte[0];
 
   @Override
-  public byte[] headerBytes() {
-    return EMPTY;
-  }
-
-  @Override
-  public byte[] footerBytes() {
-    return EMPTY;
-  }
-
-  @Override
-  public byte[] encode(ILoggingEvent event) {
+  String line(ILoggingEvent event) {
     StringBuilder line = new StringBuilder(160);
     line.append(LocalTime.ofInstant(java.time.Instant.ofEpochMilli(event.getTimeStamp()), ZoneId.systemDefault())
         .format(TIME));
@@ -48,6 +35,6 @@ public final class TextLogEncoder extends EncoderBase<ILoggingEvent> {
       line.append(" error=").append(Secrets.mask(event.getThrowableProxy().getClassName() + ": "
           + event.getThrowableProxy().getMessage()));
     }
-    return line.append('\n').toString().getBytes(StandardCharsets.UTF_8);
+    return line.toString();
   }
 }

@@ -38,6 +38,17 @@ public final class S3TestServer {
         .build();
   }
 
+  /** What a file worker needs in its environment to use this server and the given database (tenant "default"). */
+  public static java.util.Map<String, String> workerEnv(org.civicos.workers.db.DatabaseUrl db) {
+    java.util.Map<String, String> env = new java.util.HashMap<>();
+    env.put("DATABASE_URL", "postgres://" + db.user() + ":" + db.password() + "@" + db.host() + ":" + db.port() + "/"
+        + db.database());
+    env.put("S3_ENDPOINT", endpoint().toString());
+    env.put("S3_ACCESS_KEY_ID", ACCESS_KEY);
+    env.put("S3_SECRET_ACCESS_KEY", SECRET_KEY);
+    return env;
+  }
+
   /** Creates the bucket if it does not exist yet. */
   public static void bucket(String name) {
     try (S3Client s3 = client()) {

@@ -38,11 +38,7 @@ class S3PresignWorkerTest {
   private static final String BUCKET = "civic-os-files";
 
   private static Map<String, String> env(DatabaseUrl db) {
-    Map<String, String> env = new HashMap<>();
-    env.put("DATABASE_URL", "postgres://" + db.user() + ":" + db.password() + "@" + db.host() + ":" + db.port() + "/" + db.database());
-    env.put("S3_ENDPOINT", S3TestServer.endpoint().toString());
-    env.put("S3_ACCESS_KEY_ID", S3TestServer.ACCESS_KEY);
-    env.put("S3_SECRET_ACCESS_KEY", S3TestServer.SECRET_KEY);
+    Map<String, String> env = S3TestServer.workerEnv(db);
     env.put("S3_BUCKET", BUCKET);
     return env;
   }

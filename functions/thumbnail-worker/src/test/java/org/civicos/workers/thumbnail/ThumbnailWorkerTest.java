@@ -49,11 +49,7 @@ class ThumbnailWorkerTest {
   }
 
   private static Map<String, String> env(DatabaseUrl db) {
-    Map<String, String> env = new HashMap<>();
-    env.put("DATABASE_URL", "postgres://" + db.user() + ":" + db.password() + "@" + db.host() + ":" + db.port() + "/" + db.database());
-    env.put("S3_ENDPOINT", S3TestServer.endpoint().toString());
-    env.put("S3_ACCESS_KEY_ID", S3TestServer.ACCESS_KEY);
-    env.put("S3_SECRET_ACCESS_KEY", S3TestServer.SECRET_KEY);
+    Map<String, String> env = S3TestServer.workerEnv(db);
     env.put("THUMBNAIL_ALLOWED_BUCKETS", BUCKET);
     env.put("THUMBNAIL_MAX_MB", "1");
     return env;
