@@ -108,10 +108,15 @@ class LambdaRuntimeTest {
     for (String line : output.split("\n")) {
       // The JVM's own warnings (JDK 24+ on sun.misc.Unsafe use by libraries) are not ours; Lambda runs 21.
       if (!line.isBlank() && !line.startsWith("WARNING: ")) {
-        lines.add(JSON.readTree(line));
+        try {
+          lines.add(JSON.readTree(line));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+          throw new AssertionError("not a JSON line: " + line + "\nwhole output:\n" + output, e);
+        }
       }
     }
-    assertThat(lines).isNotEmpty().allSatisfy(l -> assertThat(l.has("level") && l.has("message")).isTrue());
+    // Log lines carry level and message; embedded-metric lines carry the _aws block instead.
+    assertThat(lines).isNotEmpty().allSatisfy(l -> assertThat(l.has("_aws") || l.has("level") && l.has("message")).isTrue());
     assertThat(lines).anySatisfy(l -> {
       assertThat(l.path("message").asText()).startsWith("invocation done");
       assertThat(l.path("queue").asText()).isEqualTo(queue);

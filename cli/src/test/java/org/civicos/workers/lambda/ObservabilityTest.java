@@ -29,7 +29,11 @@ class ObservabilityTest {
     List<JsonNode> lines = new ArrayList<>();
     for (String line : output.split("\n")) {
       if (!line.isBlank() && !line.startsWith("WARNING: ")) {
-        lines.add(JSON.readTree(line));
+        try {
+          lines.add(JSON.readTree(line));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+          throw new AssertionError("not a JSON line: " + line + "\nwhole output:\n" + output, e);
+        }
       }
     }
     return lines;
