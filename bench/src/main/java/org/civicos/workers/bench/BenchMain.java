@@ -22,6 +22,15 @@ public final class BenchMain {
   static final List<String> ALL = List.of("throughput", "connections", "poller", "thumbnails", "coldstart", "latency");
 
   public static void main(String[] args) throws Exception {
+    for (String a : args) {
+      if (a.startsWith("--render=")) { // re-render docs/performance.md from a saved results file
+        Path repo = Path.of(System.getProperty("bench.repo", ".")).toAbsolutePath().normalize();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> saved = new ObjectMapper().readValue(Path.of(a.substring(9)).toFile(), LinkedHashMap.class);
+        Files.writeString(repo.resolve("docs/performance.md"), new Report(saved).markdown());
+        return;
+      }
+    }
     boolean quick = Arrays.asList(args).contains("--quick");
     boolean report = Arrays.asList(args).contains("--report");
     List<String> only = new ArrayList<>(ALL);

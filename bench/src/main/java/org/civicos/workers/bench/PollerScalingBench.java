@@ -33,7 +33,7 @@ final class PollerScalingBench {
     List<DatabaseUrl> dbs = new ArrayList<>();
     List<Map<String, Object>> rows = new ArrayList<>();
     long createStart = System.nanoTime();
-    for (int n : new int[] {1, 10, 100, 500}) {
+    for (int n : bench.quick ? new int[] {1, 10, 100} : new int[] {1, 10, 100, 500}) {
       while (dbs.size() < n) {
         dbs.add(Pg.riverDatabase("scale"));
       }
@@ -44,7 +44,26 @@ final class PollerScalingBench {
       }
     }
     out.put("rows", rows);
+    out.put("raw_connect_query_close_ms_per_tenant", rawConnect(dbs.subList(0, Math.min(100, dbs.size()))));
     out.put("database_creation_s", (System.nanoTime() - createStart) / 1e9);
+  }
+
+  /** Without HikariCP: pgjdbc connect, the one-row depth-sized query, close; serial over the tenants. */
+  private static Map<String, Object> rawConnect(List<DatabaseUrl> urls) throws Exception {
+    List<Double> perTenant = new ArrayList<>();
+    for (int pass = 0; pass < 3; pass++) {
+      long start = System.nanoTime();
+      for (DatabaseUrl url : urls) {
+        try (java.sql.Connection c = Pg.connect(url); java.sql.Statement st = c.createStatement();
+            java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM metadata.river_job WHERE state = 'available'")) {
+          rs.next();
+        }
+      }
+      perTenant.add((System.nanoTime() - start) / 1e6 / urls.size());
+    }
+    Map<String, Object> m = Stats.summary(perTenant);
+    m.put("tenants", urls.size());
+    return m;
   }
 
   private Map<String, Object> measure(List<DatabaseUrl> urls, int parallelism, int ticks) throws Exception {
