@@ -28,7 +28,7 @@ final class PollerScalingBench {
   void run() throws Exception {
     Map<String, Object> out = bench.section("poller");
     PostgresServer.execute(Pg.admin(), "CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
-    int ticks = bench.pick(5, 3);
+    int ticks = bench.pick(4, 3);
     out.put("measured_ticks", ticks);
     List<DatabaseUrl> dbs = new ArrayList<>();
     List<Map<String, Object>> rows = new ArrayList<>();

@@ -60,10 +60,10 @@ public final class ThroughputBench {
     List<Map<String, Object>> rows = new ArrayList<>();
     for (int batch : batches) {
       int jobs = switch (batch) {
-        case 1 -> bench.pick(4_000, 1_500);
-        case 10 -> bench.pick(30_000, 8_000);
-        case 100 -> bench.pick(80_000, 20_000);
-        default -> bench.pick(150_000, 40_000);
+        case 1 -> bench.pick(3_000, 1_500);
+        case 10 -> bench.pick(20_000, 8_000);
+        case 100 -> bench.pick(50_000, 20_000);
+        default -> bench.pick(100_000, 40_000);
       };
       List<Double> ours = new ArrayList<>();
       List<Double> baseline = new ArrayList<>();
