@@ -46,11 +46,15 @@ public final class BenchMain {
     bench.results.put("mode", quick ? "quick" : "full");
     bench.results.put("machine", Machine.describe());
     Map<String, Object> timings = new LinkedHashMap<>();
+    Map<String, Object> loads = new LinkedHashMap<>();
+    bench.results.put("load_average", loads);
+    LoadMonitor load = new LoadMonitor();
     bench.results.put("section_seconds", timings);
     ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     Path resultsFile = work.resolve(quick ? "results-quick.json" : "results.json");
     for (String name : only) {
       long start = System.nanoTime();
+      load.reset();
       Bench.log("== %s (%s mode, %s elapsed)", name, bench.quick ? "quick" : "full", bench.elapsed());
       try {
         switch (name) {
@@ -73,6 +77,7 @@ public final class BenchMain {
         bench.section(name).put("error", String.valueOf(e));
       }
       timings.put(name, (System.nanoTime() - start) / 1e9);
+      loads.put(name, load.summary());
       json.writeValue(resultsFile.toFile(), bench.results);
     }
     bench.results.put("total_seconds", timings.values().stream().mapToDouble(v -> (Double) v).sum());
