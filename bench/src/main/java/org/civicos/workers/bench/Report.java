@@ -132,8 +132,10 @@ final class Report {
       long settle = (long) num(map(idle.get("settle")).get("max_worker_connections"));
       long during = (long) num(map(idle.get("tick")).get("max_worker_connections"));
       line("| 2a | idle: 0 worker connections between ticks | " + Math.max(between, settle) + " | " + met(between + settle == 0) + " |");
-      line("| 2a | idle: ≤ poller parallelism (" + c.get("poller_parallelism") + ") during a tick | " + during + " | "
-          + met(during <= num(c.get("poller_parallelism"))) + " |");
+      line("| 2a | idle: ≤ poller parallelism (" + c.get("poller_parallelism") + ") during a tick | " + during
+          + " in pg_stat_activity; " + idle.get("max_open_poller_pools_in_process") + " open at once in process | "
+          + met(during <= num(c.get("poller_parallelism"))) + (during > num(c.get("poller_parallelism"))
+          ? " (see §2: a backend still exiting after its client closed)" : "") + " |");
       Map<String, Object> busy = map(c.get("busy_direct"));
       long maxWorkers = (long) num(busy.get("max_worker_connections"));
       line("| 2b | busy: ≤ ΣR + poller parallelism (" + (long) num(busy.get("ceiling")) + ") | " + maxWorkers + " | "
@@ -287,6 +289,12 @@ final class Report {
     line("**(a) Idle** (" + idle.get("ticks") + " ticks, no jobs; tick " + spread(idle.get("tick_ms"), 0) + " ms, "
         + idle.get("invocations") + " invocations, " + idle.get("poller_connections_opened")
         + " poller connections opened = one per tenant per tick):");
+    line("");
+    line("In process, at most " + idle.get("max_open_poller_pools_in_process") + " poller pools (one connection"
+        + " each at most) existed at once (sampled every millisecond). The server can briefly show one more:"
+        + " with `DB_RELEASE=evict` a poller thread closes tenant *n*'s connection and at once opens tenant"
+        + " *n+1*'s, and the old backend stays in `pg_stat_activity` (and holds its `max_connections` slot) until"
+        + " its process has exited, a few milliseconds later.");
     line("");
     line("| phase | max worker connections | max server connections on tenant DBs |");
     line("|---|---:|---:|");

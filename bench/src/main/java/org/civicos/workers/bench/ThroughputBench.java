@@ -46,7 +46,7 @@ public final class ThroughputBench {
     Map<String, Object> out = bench.section("throughput");
     DatabaseUrl url = Pg.riverDatabase("throughput");
     int[] batches = {1, 10, 100, 1000};
-    int reps = bench.pick(5, 3);
+    int reps = bench.pick(5, 2);
     out.put("parallelism", PARALLELISM);
     out.put("repetitions", reps);
     out.put("args_bytes", ARGS.length());
@@ -54,16 +54,16 @@ public final class ThroughputBench {
     out.put("pgbench_script", bench.repo.relativize(script).toString());
 
     // Warm-up (JIT, class loading) on a throwaway backlog; not recorded.
-    load(url, bench.pick(20_000, 10_000));
+    load(url, bench.pick(20_000, 5_000));
     drain(url, 100);
 
     List<Map<String, Object>> rows = new ArrayList<>();
     for (int batch : batches) {
       int jobs = switch (batch) {
-        case 1 -> bench.pick(3_000, 1_500);
-        case 10 -> bench.pick(20_000, 8_000);
-        case 100 -> bench.pick(50_000, 20_000);
-        default -> bench.pick(100_000, 40_000);
+        case 1 -> bench.pick(3_000, 1_000);
+        case 10 -> bench.pick(20_000, 5_000);
+        case 100 -> bench.pick(50_000, 15_000);
+        default -> bench.pick(100_000, 30_000);
       };
       List<Double> ours = new ArrayList<>();
       List<Double> baseline = new ArrayList<>();
