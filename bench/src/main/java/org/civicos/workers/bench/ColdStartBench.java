@@ -110,7 +110,7 @@ final class ColdStartBench {
     }
     try (Stream<Path> jars = Files.list(artifact.resolve("lib"))) {
       return jars.sorted(Comparator.comparingLong((Path p) -> p.toFile().length()).reversed()).limit(6)
-          .map(p -> String.format("%s %.1f MB", p.getFileName().toString().replaceFirst("\\.jar$", ""),
+          .map(p -> String.format(java.util.Locale.ROOT, "%s %.1f", p.getFileName().toString().replaceFirst("\\.jar$", ""),
               p.toFile().length() / 1048576.0))
           .toList();
     }

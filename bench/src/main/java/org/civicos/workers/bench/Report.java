@@ -138,8 +138,10 @@ final class Report {
           ? " (see §2: a backend still exiting after its client closed)" : "") + " |");
       Map<String, Object> busy = map(c.get("busy_direct"));
       long maxWorkers = (long) num(busy.get("max_worker_connections"));
-      line("| 2b | busy: ≤ ΣR + poller parallelism (" + (long) num(busy.get("ceiling")) + ") | " + maxWorkers + " | "
-          + met(maxWorkers <= num(busy.get("ceiling"))) + " |");
+      line("| 2b | busy: ≤ ΣR + poller parallelism (" + (long) num(busy.get("ceiling")) + ") | " + maxWorkers
+          + " in pg_stat_activity | " + met(maxWorkers <= num(busy.get("ceiling")))
+          + (maxWorkers > num(busy.get("ceiling")) ? " (see §2: backends still exiting after their client closed)" : "")
+          + " |");
       line("| 2b | exactly 1 connection per invocation | " + f2(num(busy.get("connections_per_invocation")))
           + " over " + f0(num(busy.get("invocations"))) + " invocations (" + f0(num(busy.get("invocations_not_exactly_one_connection")))
           + " not 1) | " + met(num(busy.get("invocations_not_exactly_one_connection")) == 0) + " |");
@@ -164,7 +166,8 @@ final class Report {
       line("| 5 | init within 1.5× of hello-world (" + f0(hello) + " ms) | slowest " + f0(worst) + " ms = "
           + f1(worst / hello) + "× | " + met(worst <= 1.5 * hello) + " |");
       double biggest = rows.stream().skip(1).mapToDouble(o -> num(map(o).get("zip_mb"))).max().orElse(Double.NaN);
-      line("| 5 | artifacts under 15 MB | largest " + f1(biggest) + " MB | " + met(biggest < 15) + " |");
+      line("| 5 | artifacts under 15 MB | largest " + String.format(Locale.ROOT, "%.2f", biggest) + " MiB ("
+          + f1(biggest * 1.048576) + " MB) | " + met(biggest * 1.048576 < 15) + " |");
     }
     if (has("latency")) {
       Map<String, Object> l = map(r.get("latency"));
@@ -256,8 +259,13 @@ final class Report {
         + " PostgreSQL backend compete for the same cores; pgbench's C client uses far less CPU than the JVM, so"
         + " part of the gap is CPU taken from the server.");
     line("");
-    line("**What would close it.** (a) Record outcomes with one `COMPLETE` per claim but skip the per-job INFO"
-        + " log line for successes at high rates (or log at DEBUG and summarise per batch); (b) run no-op-fast"
+    line("`-M prepared` (server-side prepared statements, generic plans after five executions) is about twice as"
+        + " fast as unnamed statements at small batches — planning these two statements every time is about half"
+        + " of the server's work there — but the generic plan of the claim is far slower at large batches, so"
+        + " prepared statements are no simple win even where they are allowed.");
+    line("");
+    line("**What would close it.** (a) Log successes per batch (one summary line) instead of one INFO line per"
+        + " job, or at DEBUG; (b) run no-op-fast"
         + " jobs on the supervisor thread instead of a second virtual thread per job; (c) bind ids and attempts as"
         + " binary `int8[]`/`int4[]` and send only the non-null columns for the common all-completed batch; (d)"
         + " pipeline the completion of batch *n* with the claim of batch *n+1* (River's async completer does this"
@@ -340,7 +348,7 @@ final class Report {
         + bBusy.get("max_server_connections_one_db") + " |");
     line("| busy: server connections still open 1 s after the drain | "
         + busy.get("server_connections_still_open_1s_after") + " | " + bBusy.get("server_connections_still_open_1s_after") + " |");
-    line("| busy: server sessions started | " + busy.get("server_sessions_started") + " | "
+    line("| busy: server sessions started (connection setups) | " + busy.get("server_sessions_started") + " | "
         + bBusy.get("server_sessions_started") + " |");
     line("");
     line("PgBouncer keeps one pool per database and keeps idle server connections for `server_idle_timeout`"
@@ -349,7 +357,7 @@ final class Report {
         + " for a direct connection (and for RDS Proxy, whose idle pool is bounded by `MaxIdleConnectionsPercent`)"
         + " but not through a default PgBouncer. It saves connection setups (sessions started) instead. To keep"
         + " idle tenants at zero behind PgBouncer set `server_idle_timeout` to a few seconds (or `min_pool_size ="
-        + " 0`, the default, plus a short idle timeout).");
+        + " 0`, which is the default); that trades the saved connection setups back.");
     line("");
     Map<String, Object> go = map(c.get("go_workers_reference"));
     line("**Beside the Go workers** (connection guide, per instance, one database): explicit pool limits "
@@ -390,8 +398,9 @@ final class Report {
         + " serial cost per tenant (parallelism 1 row) is that plus building and closing a HikariCP pool per"
         + " tenant (`DB_RELEASE=evict` closes the pool after every tick, so each tick starts a new pool, its"
         + " housekeeping thread and its shutdown) — the difference between the two rows is the pool's share."
-        + " Growth is linear: one connection and one statement per idle tenant, ms per tenant flat in the fleet"
-        + " size; parallelism divides it until the 2 cores (shared with the server) saturate.");
+        + " Growth is linear: one connection and one statement per idle tenant, and the time per tenant does not"
+        + " grow with the fleet (it falls while parallelism fills up); parallelism divides it until the 2 cores,"
+        + " shared with the server, saturate.");
     line("");
   }
 
@@ -444,13 +453,15 @@ final class Report {
         + " the s3-signer through the harness's Invoke API. The baseline is `bench/target/hello-lambda/`: a"
         + " hello-world `RequestStreamHandler` packaged the same way (only `aws-lambda-java-core` in `lib/`).");
     line("");
-    line("| function | init ms | first response ms | zip MB | largest jars |");
+    line("| function | init ms | first response ms | zip MiB | largest jars (MiB) |");
     line("|---|---:|---:|---:|---|");
     for (Object o : list(c.get("rows"))) {
       Map<String, Object> row = map(o);
       line("| " + row.get("function") + " | " + spread(row.get("init_ms"), 0) + " | "
-          + spread(row.get("first_response_ms"), 0) + " | " + f1(num(row.get("zip_mb"))) + " | "
-          + String.join(", ", list(row.get("largest_jars")).stream().map(String::valueOf).toList()) + " |");
+          + spread(row.get("first_response_ms"), 0) + " | " + String.format(Locale.ROOT, "%.3f (%,d bytes)", num(row.get("zip_mb")),
+              Math.round(num(row.get("zip_mb")) * 1048576)) + " | "
+          + String.join(", ", list(row.get("largest_jars")).stream().map(j -> String.valueOf(j).replaceAll(" MB$", ""))
+              .toList()) + " |");
     }
     line("");
     line("**What each dependency costs at init**: a fresh JVM (same flags) on the artifact that ships it loads and"
