@@ -105,20 +105,6 @@ final class ConnectionsBench {
     long invocations = 0;
     try (Fleet fleet = new Fleet(tenants(urls), QueueCatalog.all(), RESERVED, POLLER_PARALLELISM, 0, drain());
         ActivitySampler sampler = new ActivitySampler(Pg.admin(), SAMPLE_SQL, 8, SAMPLE_MS, phase::get)) {
-      java.util.concurrent.atomic.AtomicLong maxOpenPools = new java.util.concurrent.atomic.AtomicLong();
-      java.util.concurrent.atomic.AtomicBoolean watching = new java.util.concurrent.atomic.AtomicBoolean(true);
-      // In process: poller pools that exist at once (each holds at most one connection), every millisecond.
-      Thread watcher = Thread.ofPlatform().daemon().start(() -> {
-        while (watching.get()) {
-          long open = fleet.pollerPools.all().stream().filter(d -> d.isOpen()).count();
-          maxOpenPools.accumulateAndGet(open, Math::max);
-          try {
-            Thread.sleep(1);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      });
       Thread.sleep(300);
       for (int i = 1; i <= ticks; i++) {
         phase.set("tick");
@@ -131,10 +117,7 @@ final class ConnectionsBench {
         Thread.sleep(bench.pick(700, 300));
       }
       fleet.awaitIdle(Duration.ofSeconds(30));
-      watching.set(false);
-      watcher.join(1_000);
       m.put("ticks", ticks);
-      m.put("max_open_poller_pools_in_process", maxOpenPools.get());
       m.put("tick_ms", Stats.summary(tickMillis));
       m.put("invocations", invocations);
       m.put("poller_connections_opened", fleet.pollerConnectionsOpened());
