@@ -10,10 +10,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One tenant database as a handler sees it: a HikariCP pool of {@code DB_MAX_CONNS} (default 1) that opens
- * nothing until the first statement, and gives its connection back according to the release policy when
- * an invocation ends. Callers borrow through {@link #withConnection}; with a pool of one, in-process workers
- * queue here for their turn instead of timing out inside Hikari.
+ * One tenant database as a handler sees it: at most {@code DB_MAX_CONNS} (default 1) connections, none opened
+ * until the first statement, given back according to the release policy when an invocation ends. With
+ * {@code DB_RELEASE=keep} (RDS Proxy) the connections live in a HikariCP pool across warm invocations; with
+ * {@code evict} and one connection, a pool would be started and torn down around every invocation, so the one
+ * physical connection is held directly (a quarter of the cost per tenant tick in the poller benchmark). Callers
+ * borrow through {@link #withConnection}; concurrent callers queue here for their turn.
  */
 public final class Database implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
@@ -22,13 +24,16 @@ public final class Database implements AutoCloseable {
   private final DbSettings settings;
   private final PgConnectionFactory factory;
   private final Semaphore permits;
+  private final boolean direct;
   private HikariDataSource pool;
+  private Connection held;
 
   public Database(String name, DatabaseUrl url, DbSettings settings, CredentialSource credentials) {
     this.name = name;
     this.settings = settings;
     this.factory = new PgConnectionFactory(url, settings, credentials);
     this.permits = new Semaphore(settings.maxConnections(), true);
+    this.direct = settings.release() == DbSettings.ReleasePolicy.EVICT && settings.maxConnections() == 1;
   }
 
   public String name() {
@@ -55,12 +60,49 @@ public final class Database implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new WorkersException("interrupted while waiting for the database connection (" + what + ")", e);
     }
-    try (Connection connection = pool().getConnection()) {
+    Connection connection = null;
+    boolean broken = false;
+    try {
+      connection = borrow();
       return work.apply(connection);
     } catch (SQLException e) {
-      throw new DatabaseException(what + " failed on " + name, e);
+      DatabaseException failure = new DatabaseException(what + " failed on " + name, e);
+      broken = failure.isConnectionFailure();
+      throw failure;
     } finally {
+      giveBack(connection, broken);
       permits.release();
+    }
+  }
+
+  private synchronized Connection borrow() throws SQLException {
+    if (!direct) {
+      return pool().getConnection();
+    }
+    if (held == null || held.isClosed()) {
+      held = factory.getConnection();
+    }
+    return held;
+  }
+
+  /** A pooled connection goes back to Hikari (which drops broken ones); the held one is dropped if broken. */
+  private synchronized void giveBack(Connection connection, boolean broken) {
+    if (connection == null) {
+      return;
+    }
+    if (!direct) {
+      closeQuietly(connection);
+    } else if (broken) {
+      closeQuietly(held);
+      held = null;
+    }
+  }
+
+  private static void closeQuietly(Connection connection) {
+    try {
+      connection.close();
+    } catch (SQLException ignored) {
+      // it is gone either way
     }
   }
 
@@ -110,9 +152,9 @@ public final class Database implements AutoCloseable {
     closePool();
   }
 
-  /** True while a pool exists (and may hold a connection). */
+  /** True while a pool or a held connection exists. */
   public synchronized boolean isOpen() {
-    return pool != null;
+    return pool != null || held != null;
   }
 
   private synchronized HikariDataSource pool() {
@@ -127,6 +169,10 @@ public final class Database implements AutoCloseable {
     if (pool != null) {
       pool.close();
       pool = null;
+    }
+    if (held != null) {
+      closeQuietly(held);
+      held = null;
     }
   }
 
