@@ -45,6 +45,15 @@ public final class DrainLoop {
   private static final Logger LOG = LoggerFactory.getLogger(DrainLoop.class);
   private static final int COMPLETION_ATTEMPTS = 3;
   private static final int TRACE_FRAMES = 25;
+  /** How long a timed-out job gets to stop after its interrupt before it counts as still running. */
+  static final Duration STOP_GRACE = Duration.ofSeconds(1);
+
+  /** A timed-out job whose thread is still running: recording an outcome would let a retry run beside it. */
+  private static final class StillRunning extends Exception {
+    StillRunning(String message) {
+      super(message, null, false, false);
+    }
+  }
 
   private static final ObjectMapper ARGS = JsonMapper.builder()
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -125,7 +134,10 @@ public final class DrainLoop {
     List<StateChange> changes = new ArrayList<>(jobs.size());
     for (int i = 0; i < jobs.size(); i++) {
       try {
-        changes.add(pending.get(i).get());
+        StateChange change = pending.get(i).get();
+        if (change != null) { // null: still running past its timeout, left for the rescuer
+          changes.add(change);
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new WorkersException("interrupted while collecting job results", e);
@@ -146,7 +158,16 @@ public final class DrainLoop {
       MDC.put("job_id", Long.toString(job.id()));
       MDC.put("kind", job.kind());
       MDC.put("attempt", Integer.toString(job.attempt()));
-      JobOutcome outcome = run(job);
+      JobOutcome outcome;
+      try {
+        outcome = run(job);
+      } catch (StillRunning e) {
+        // River's rule: no outcome while the worker has not returned. The row stays running at this attempt;
+        // the rescuer retries it after RESCUE_AFTER, and a late result of this run is dropped by the guard.
+        LOG.atWarn().addKeyValue("outcome", "running")
+            .log("job {} {}; left running for the rescuer", job.id(), e.getMessage());
+        return null;
+      }
       StateChange change = StateChange.of(job, outcome, clock.instant(), startedAt, retryPolicy);
       LOG.atInfo()
           .addKeyValue("outcome", change.state().sql())
@@ -159,7 +180,7 @@ public final class DrainLoop {
     }
   }
 
-  private JobOutcome run(ClaimedJob job) throws InterruptedException {
+  private JobOutcome run(ClaimedJob job) throws InterruptedException, StillRunning {
     JobWorker<?> worker = workers.get(job.kind());
     if (worker == null) {
       return JobOutcome.failed("job kind is not registered in this handler: " + job.kind());
@@ -167,7 +188,7 @@ public final class DrainLoop {
     return runTyped(worker, job);
   }
 
-  private <A> JobOutcome runTyped(JobWorker<A> worker, ClaimedJob job) throws InterruptedException {
+  private <A> JobOutcome runTyped(JobWorker<A> worker, ClaimedJob job) throws InterruptedException, StillRunning {
     A args;
     try {
       args = ARGS.readValue(job.argsJson(), worker.argsType());
@@ -180,14 +201,18 @@ public final class DrainLoop {
     }
     JobContext context = new JobContext(tenant, job, database, clock);
     FutureTask<JobOutcome> task = new FutureTask<>(() -> worker.execute(context, args));
-    Thread.ofVirtual().name("job-" + job.id()).start(task);
+    Thread thread = Thread.ofVirtual().name("job-" + job.id()).start(task);
     Duration timeout = settings.timeoutFor(worker);
     try {
       JobOutcome outcome = task.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       return outcome == null ? JobOutcome.failed("worker returned no outcome") : outcome;
     } catch (TimeoutException e) {
-      // Interrupt it; if the code ignores interruption its result is simply never recorded.
+      // Interrupt it and give it a moment to stop. Code that ignores interruption keeps running: recording a
+      // retry now would let another invocation run the same job beside it.
       task.cancel(true);
+      if (!thread.join(STOP_GRACE)) {
+        throw new StillRunning("timed out after " + human(timeout) + " and is still running (it ignores interruption)");
+      }
       return JobOutcome.failed("job timed out after " + human(timeout));
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();

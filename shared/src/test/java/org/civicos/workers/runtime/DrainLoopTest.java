@@ -74,6 +74,10 @@ class DrainLoopTest {
             Thread.sleep(50);
             yield JobOutcome.completed();
           }
+          case "nap" -> {
+            Thread.sleep(10_000); // interrupted at the timeout
+            yield JobOutcome.completed();
+          }
           case "sql" -> {
             int value = context.database().withConnection("echo sql", c -> {
               try (var st = c.createStatement(); var rs = st.executeQuery("SELECT 41 + 1")) {
@@ -171,15 +175,29 @@ class DrainLoopTest {
   }
 
   @Test
-  void aJobThatOverrunsItsTimeoutIsRecordedAsARetryableTimeoutEvenIfItIgnoresInterruption() {
-    long stalled = Sql.insertJobs(url, "metadata", "q", "echo", 1, "{\"mode\": \"stall\"}");
+  void aJobThatOverrunsItsTimeoutIsRecordedAsARetryableTimeoutOnceItStops() {
+    long slow = Sql.insertJobs(url, "metadata", "q", "echo", 1, "{\"mode\": \"nap\"}");
     Sql.insertJobs(url, "metadata", "q", "echo", 2, "{\"mode\": \"ok\"}");
 
     DrainReport report = loop(new EchoWorker(Duration.ofMillis(300)), 10, 4).drain("q", plenty(), "client");
     assertThat(report.completed()).isEqualTo(2);
     assertThat(report.retried()).isEqualTo(1);
-    assertThat(Sql.row(url, "SELECT state::text AS s, errors[1]->>'error' AS e FROM metadata.river_job WHERE id = ?", stalled))
+    assertThat(Sql.row(url, "SELECT state::text AS s, errors[1]->>'error' AS e FROM metadata.river_job WHERE id = ?", slow))
         .containsEntry("s", "available").containsEntry("e", "job timed out after 300ms");
+  }
+
+  @Test
+  void aJobThatOverrunsItsTimeoutAndIgnoresInterruptionIsLeftRunningForTheRescuer() {
+    // Recording a retry while its thread still runs would let another invocation run the job beside it.
+    long stalled = Sql.insertJobs(url, "metadata", "q", "echo", 1, "{\"mode\": \"stall\"}");
+    Sql.insertJobs(url, "metadata", "q", "echo", 2, "{\"mode\": \"ok\"}");
+
+    DrainReport report = loop(new EchoWorker(Duration.ofMillis(300)), 10, 4).drain("q", plenty(), "client");
+    assertThat(report.claimed()).isEqualTo(3);
+    assertThat(report.completed()).isEqualTo(2);
+    assertThat(report.retried()).isZero();
+    assertThat(Sql.row(url, "SELECT state::text AS s, attempt, errors FROM metadata.river_job WHERE id = ?", stalled))
+        .containsEntry("s", "running").containsEntry("attempt", 1).containsEntry("errors", null);
   }
 
   @Test
