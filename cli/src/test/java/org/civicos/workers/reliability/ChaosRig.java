@@ -116,7 +116,8 @@ public final class ChaosRig implements AutoCloseable {
       out.append(String.format("  duplicates (same job running in two invocations at once): %d%n", overlaps));
       out.append(String.format("  notifications sent twice (not explained by a kill mid-send): %d%n",
           duplicateSends));
-      out.append(String.format("  sends in flight when their sandbox was killed: %d (sent again after rescue: %d)%n",
+      out.append(String.format("  emails accepted by SES but not yet recorded when their sandbox was killed: %d "
+          + "(sent again after the rescue: %d)%n",
           sendsInFlightAtKill, resendsAfterKill));
       return out.toString();
     }
@@ -267,6 +268,8 @@ public final class ChaosRig implements AutoCloseable {
     final String function;
     final String application;
     final AtomicBoolean dead = new AtomicBoolean();
+    /** Subjects this sandbox got accepted by SES: the ones not yet recorded when it dies may go out again. */
+    final Set<String> sentHere = ConcurrentHashMap.newKeySet();
     final TenantDatabases pools;
     final QueueHandler handler;
     volatile boolean busy;
@@ -312,6 +315,19 @@ public final class ChaosRig implements AutoCloseable {
         // Its jobs are gone with it: whatever they still do can have no effect.
         inFlight.values().removeIf(owner -> owner == this);
         PgFaults.terminate(url, application);
+        // An email SES accepted whose row was not yet recorded 'sent' is in the at-least-once window.
+        for (String subject : sentHere) {
+          boolean recorded;
+          try {
+            recorded = Sql.count(url, "SELECT count(*) FROM metadata.notifications WHERE entity_id = ? "
+                + "AND status = 'sent'", subject.substring("Chaos ".length())) > 0;
+          } catch (RuntimeException e) {
+            recorded = false; // the database is restarting: cannot tell
+          }
+          if (!recorded) {
+            killWindowSubjects.add(subject);
+          }
+        }
         count("invocation killed mid-batch");
       }
     }
@@ -347,6 +363,7 @@ public final class ChaosRig implements AutoCloseable {
       return email -> {
         alive();
         String id = mailer.send(email);
+        sentHere.add(email.subject());
         if (dead.get()) {
           killWindowSubjects.add(email.subject());
         }
