@@ -135,12 +135,13 @@ class LocalStackTest {
   @Test
   void pollerInvokesTheHandlerAsynchronouslyThroughLocalStacksLambdaApi() throws Exception {
     String function = "civic-s3-signer";
+    SdkBytes code = SdkBytes.fromByteArray(zip("index.py", "def handler(event, context):\n    return event\n"));
     try (LambdaClient lambda = LambdaClient.builder().endpointOverride(LOCALSTACK.getEndpoint())
         .region(Region.of(LOCALSTACK.getRegion())).credentialsProvider(StaticCredentialsProvider.create(
             AwsBasicCredentials.create(LOCALSTACK.getAccessKey(), LOCALSTACK.getSecretKey()))).build()) {
       lambda.createFunction(r -> r.functionName(function).runtime(Runtime.PYTHON3_12).handler("index.handler")
           .role("arn:aws:iam::000000000000:role/lambda-role")
-          .code(c -> c.zipFile(SdkBytes.fromByteArray(zip("index.py", "def handler(event, context):\n    return event\n")))));
+          .code(c -> c.zipFile(code)));
       lambda.waiter().waitUntilFunctionActiveV2(r -> r.functionName(function));
     }
     DatabaseUrl db = TestDatabases.withCivicOs("localstack_poller");
