@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * API, fed the events/ payloads, against embedded PostgreSQL. Records init and first-response times for
  * scripts/bench.
  */
-class LambdaRuntimeTest {
+public class LambdaRuntimeTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration TIMEOUT = Duration.ofSeconds(90);
 
@@ -42,7 +42,7 @@ class LambdaRuntimeTest {
    * The artifact exactly as `sam build` lays it out: the function's Makefile target copies the reactor's build
    * output into ARTIFACTS_DIR (SKIP_BUILD=1: this verify run has just built it).
    */
-  static Path artifact(String function) throws Exception {
+  public static Path artifact(String function) throws Exception {
     Path built = repoRoot().resolve("functions").resolve(function).resolve("target").resolve(function + "-lambda");
     if (!Files.isDirectory(built.resolve("lib"))) {
       throw new IllegalStateException("no Lambda artifact at " + built + ": run the reactor's package phase first");
@@ -58,7 +58,7 @@ class LambdaRuntimeTest {
     return out;
   }
 
-  static String event(String name) throws Exception {
+  public static String event(String name) throws Exception {
     return Files.readString(repoRoot().resolve("events").resolve(name));
   }
 

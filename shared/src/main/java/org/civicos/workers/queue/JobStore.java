@@ -4,7 +4,10 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
-/** The two statements the drain loop needs: claim a batch, record a batch of outcomes. */
+/**
+ * The statements the drain loop needs: claim a batch, record a batch of outcomes, and release the held retries
+ * of timed-out jobs whose threads have finally stopped.
+ */
 public interface JobStore {
   /**
    * Moves up to {@code limit} available jobs of the given kinds in one queue to {@code running}, in River's
@@ -14,4 +17,10 @@ public interface JobStore {
 
   /** Records all changes in one statement; returns the new state of each row that was still running. */
   Map<Long, JobState> complete(List<StateChange> changes);
+
+  /**
+   * Makes the given held retries ({@code retryable} at exactly the given attempt, still scheduled in the future)
+   * available now. Returns how many rows changed; rows retried, cancelled or deleted meanwhile are left alone.
+   */
+  int releaseHeld(Map<Long, Integer> attemptById);
 }

@@ -78,6 +78,16 @@ public final class RiverJobStore implements JobStore {
       RETURNING j.id, j.state::text
       """;
 
+  /**
+   * A timed-out job that ignored interruption is recorded {@code retryable} far in the future so no retry can
+   * run beside its still-running thread; once that thread stops, this makes the retry due now.
+   */
+  static final String RELEASE_HELD = """
+      UPDATE ${schema}.river_job AS j SET state = 'available', scheduled_at = now()
+      FROM unnest(?::bigint[], ?::int[]) AS h(id, attempt)
+      WHERE j.id = h.id AND j.attempt = h.attempt AND j.state = 'retryable' AND j.scheduled_at > now()
+      """;
+
   /** Rows left running past the rescue threshold (their invocation died or overran). */
   static final String SELECT_STUCK = """
       SELECT id, kind, queue, attempt, max_attempts, priority, coalesce(cardinality(errors), 0), args::text,
@@ -93,6 +103,7 @@ public final class RiverJobStore implements JobStore {
   private final String claimSql;
   private final String completeSql;
   private final String stuckSql;
+  private final String releaseHeldSql;
 
   public RiverJobStore(Database database, RiverSchema schema, InstantSource clock) {
     this.database = database;
@@ -100,6 +111,7 @@ public final class RiverJobStore implements JobStore {
     this.claimSql = schema.apply(CLAIM);
     this.completeSql = schema.apply(COMPLETE);
     this.stuckSql = schema.apply(SELECT_STUCK);
+    this.releaseHeldSql = schema.apply(RELEASE_HELD);
   }
 
   @Override
@@ -157,6 +169,20 @@ public final class RiverJobStore implements JobStore {
           }
         }
         return result;
+      }
+    });
+  }
+
+  @Override
+  public int releaseHeld(Map<Long, Integer> attemptById) {
+    if (attemptById.isEmpty()) {
+      return 0;
+    }
+    return database.withConnection("release " + attemptById.size() + " held retries", connection -> {
+      try (PreparedStatement st = connection.prepareStatement(releaseHeldSql)) {
+        st.setArray(1, array(connection, "int8", attemptById.keySet().toArray(Long[]::new)));
+        st.setArray(2, array(connection, "int4", attemptById.values().toArray(Integer[]::new)));
+        return st.executeUpdate();
       }
     });
   }

@@ -43,6 +43,14 @@ public record StateChange(long id, int attempt, JobState state, Instant schedule
     };
   }
 
+  /** This retry held until {@code until} instead of its backoff; any other outcome is returned unchanged. */
+  public StateChange heldUntil(Instant until) {
+    if (state != JobState.AVAILABLE && state != JobState.RETRYABLE) {
+      return this;
+    }
+    return new StateChange(id, attempt, JobState.RETRYABLE, until, errorJson, attemptDelta, incrementKey);
+  }
+
   /** A failed attempt: discarded at {@code max_attempts}, otherwise retried with backoff. */
   public static StateChange failure(ClaimedJob job, String error, String trace, Instant now, Instant errorAt,
       RetryPolicy retryPolicy, String incrementKey) {

@@ -46,6 +46,20 @@ public final class DrainLoop {
   private static final int COMPLETION_ATTEMPTS = 3;
   private static final int TRACE_FRAMES = 25;
   private static final String TIMED_OUT = "job timed out after ";
+  /** How long a timed-out job gets to stop after its interrupt before it counts as still running. */
+  static final Duration STOP_GRACE = Duration.ofSeconds(1);
+
+  /** A timed-out job whose thread is still running: a retry due soon could run beside it. */
+  private static final class StillRunning extends Exception {
+    final transient Thread thread;
+    final Duration timeout;
+
+    StillRunning(Thread thread, Duration timeout) {
+      super(null, null, false, false);
+      this.thread = thread;
+      this.timeout = timeout;
+    }
+  }
 
   private static final ObjectMapper ARGS = JsonMapper.builder()
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -59,9 +73,17 @@ public final class DrainLoop {
   private final InstantSource clock;
   private final RetryPolicy retryPolicy;
   private final Duration longestTimeout;
+  private final RunawayJobs runaways;
 
   public DrainLoop(String tenant, JobStore store, Database database, Collection<? extends JobWorker<?>> workers,
       DrainSettings settings, InstantSource clock, RetryPolicy retryPolicy) {
+    this(tenant, store, database, workers, settings, clock, retryPolicy, new RunawayJobs());
+  }
+
+  /** @param runaways this process's timed-out jobs still running, shared by every drain of the process */
+  public DrainLoop(String tenant, JobStore store, Database database, Collection<? extends JobWorker<?>> workers,
+      DrainSettings settings, InstantSource clock, RetryPolicy retryPolicy, RunawayJobs runaways) {
+    this.runaways = runaways;
     this.tenant = tenant;
     this.store = store;
     this.database = database;
@@ -82,6 +104,7 @@ public final class DrainLoop {
     Tally tally = new Tally();
     boolean lastClaimFull = false;
     while (true) {
+      releaseStoppedRunaways();
       int limit = claimLimit(deadline);
       if (limit == 0) {
         if (tally.claims == 0) {
@@ -155,8 +178,22 @@ public final class DrainLoop {
       MDC.put("job_id", Long.toString(job.id()));
       MDC.put("kind", job.kind());
       MDC.put("attempt", Integer.toString(job.attempt()));
-      JobOutcome outcome = run(job);
-      StateChange change = StateChange.of(job, outcome, clock.instant(), startedAt, retryPolicy);
+      JobOutcome outcome;
+      StateChange change;
+      try {
+        outcome = run(job);
+        change = StateChange.of(job, outcome, clock.instant(), startedAt, retryPolicy);
+      } catch (StillRunning e) {
+        // Recorded as a timeout now, but its retry is held: a retry due in seconds would run beside the thread
+        // that is still going. The hold is lifted by a later drain once the thread stops (releaseStoppedRunaways).
+        outcome = JobOutcome.failed(TIMED_OUT + human(e.timeout) + " and ignored interruption; its retry is held "
+            + "until the run stops (at most " + human(settings.runawayHold()) + ")");
+        Instant now = clock.instant();
+        change = StateChange.of(job, outcome, now, startedAt, retryPolicy).heldUntil(now.plus(settings.runawayHold()));
+        if (change.state() == JobState.RETRYABLE) {
+          runaways.add(new RunawayJobs.Runaway(tenant, job.id(), job.attempt(), e.thread));
+        }
+      }
       long millis = Duration.between(startedAt, clock.instant()).toMillis();
       jobMillis.add(millis);
       boolean timedOut = outcome instanceof JobOutcome.Failed f && f.error().startsWith(TIMED_OUT);
@@ -171,7 +208,7 @@ public final class DrainLoop {
     }
   }
 
-  private JobOutcome run(ClaimedJob job) throws InterruptedException {
+  private JobOutcome run(ClaimedJob job) throws InterruptedException, StillRunning {
     JobWorker<?> worker = workers.get(job.kind());
     if (worker == null) {
       return JobOutcome.failed("job kind is not registered in this handler: " + job.kind());
@@ -179,7 +216,7 @@ public final class DrainLoop {
     return runTyped(worker, job);
   }
 
-  private <A> JobOutcome runTyped(JobWorker<A> worker, ClaimedJob job) throws InterruptedException {
+  private <A> JobOutcome runTyped(JobWorker<A> worker, ClaimedJob job) throws InterruptedException, StillRunning {
     A args;
     try {
       args = ARGS.readValue(job.argsJson(), worker.argsType());
@@ -192,14 +229,18 @@ public final class DrainLoop {
     }
     JobContext context = new JobContext(tenant, job, database, clock);
     FutureTask<JobOutcome> task = new FutureTask<>(() -> worker.execute(context, args));
-    Thread.ofVirtual().name("job-" + job.id()).start(task);
+    Thread thread = Thread.ofVirtual().name("job-" + job.id()).start(task);
     Duration timeout = settings.timeoutFor(worker);
     try {
       JobOutcome outcome = task.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       return outcome == null ? JobOutcome.failed("worker returned no outcome") : outcome;
     } catch (TimeoutException e) {
-      // Interrupt it; if the code ignores interruption its result is simply never recorded.
+      // Interrupt it and give it a moment to stop. Code that ignores interruption keeps running: recording a
+      // retry now would let another invocation run the same job beside it.
       task.cancel(true);
+      if (!thread.join(STOP_GRACE)) {
+        throw new StillRunning(thread, timeout);
+      }
       return JobOutcome.failed(TIMED_OUT + human(timeout));
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
@@ -207,6 +248,23 @@ public final class DrainLoop {
         return JobOutcome.cancelled(permanent.getMessage());
       }
       return new JobOutcome.Failed(describe(cause), trace(cause));
+    }
+  }
+
+  /** Makes the held retries of this tenant's runaway jobs due now once their threads have stopped. */
+  private void releaseStoppedRunaways() {
+    Map<Long, Integer> stopped = runaways.stopped(tenant);
+    if (stopped.isEmpty()) {
+      return;
+    }
+    try {
+      int released = store.releaseHeld(stopped);
+      runaways.forget(tenant, stopped);
+      LOG.info("released the held retries of {} timed-out jobs that have stopped ({} still held)", released,
+          stopped.size() - released);
+    } catch (DatabaseException e) {
+      // The holds stay until a later drain or until they expire; nothing is lost.
+      LOG.warn("releasing held retries of jobs {} failed: {}", stopped.keySet(), e.getMessage());
     }
   }
 
@@ -258,7 +316,14 @@ public final class DrainLoop {
   }
 
   static String human(Duration duration) {
-    return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
+    long millis = duration.toMillis();
+    if (millis >= 3_600_000 && millis % 3_600_000 == 0) {
+      return duration.toHours() + "h";
+    }
+    if (millis >= 60_000 && millis % 60_000 == 0) {
+      return duration.toMinutes() + "m";
+    }
+    return millis % 1000 == 0 ? duration.toSeconds() + "s" : millis + "ms";
   }
 
   private static String describe(Throwable error) {

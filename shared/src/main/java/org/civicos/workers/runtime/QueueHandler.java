@@ -49,6 +49,8 @@ public final class QueueHandler {
   private final InstantSource clock;
   private final RetryPolicy retryPolicy;
   private final Metrics metrics;
+  /** Outlives invocations: a timed-out thread that ignored interruption may stop during a later one. */
+  private final RunawayJobs runaways = new RunawayJobs();
 
   public QueueHandler(String function, QueueSpec spec, TenantDirectory tenants, TenantDatabases databases,
       RiverSchema schema, List<JobWorker<?>> workers, DrainSettings drain, Invoker invoker, InstantSource clock,
@@ -110,7 +112,7 @@ public final class QueueHandler {
     DrainReport report;
     try {
       DrainLoop loop = new DrainLoop(tenant.id(), new RiverJobStore(database, schema, clock), database, workers, drain,
-          clock, retryPolicy);
+          clock, retryPolicy, runaways);
       report = loop.drain(spec.queue(), deadline, clientId(invocationId));
     } finally {
       database.release();

@@ -74,6 +74,18 @@ class DrainLoopTest {
             Thread.sleep(50);
             yield JobOutcome.completed();
           }
+          case "stall-first" -> {
+            // Ignores interruption on its first attempt only, and stops 1.5 s in.
+            long end = System.nanoTime() + Duration.ofMillis(context.job().attempt() == 1 ? 1500 : 0).toNanos();
+            while (System.nanoTime() < end) {
+              Thread.onSpinWait();
+            }
+            yield JobOutcome.completed();
+          }
+          case "nap" -> {
+            Thread.sleep(10_000); // interrupted at the timeout
+            yield JobOutcome.completed();
+          }
           case "sql" -> {
             int value = context.database().withConnection("echo sql", c -> {
               try (var st = c.createStatement(); var rs = st.executeQuery("SELECT 41 + 1")) {
@@ -106,8 +118,13 @@ class DrainLoopTest {
   }
 
   private DrainLoop loop(JobWorker<?> worker, int batch, int parallelism) {
+    return loop(worker, batch, parallelism, new RunawayJobs());
+  }
+
+  private DrainLoop loop(JobWorker<?> worker, int batch, int parallelism, RunawayJobs runaways) {
     return new DrainLoop("t1", new RiverJobStore(db, SCHEMA, InstantSource.system()), db, List.of(worker),
-        new DrainSettings(batch, parallelism, Duration.ofSeconds(1)), InstantSource.system(), RetryPolicy.standard());
+        new DrainSettings(batch, parallelism, Duration.ofSeconds(1)), InstantSource.system(), RetryPolicy.standard(),
+        runaways);
   }
 
   private static Deadline plenty() {
@@ -171,15 +188,56 @@ class DrainLoopTest {
   }
 
   @Test
-  void aJobThatOverrunsItsTimeoutIsRecordedAsARetryableTimeoutEvenIfItIgnoresInterruption() {
-    long stalled = Sql.insertJobs(url, "metadata", "q", "echo", 1, "{\"mode\": \"stall\"}");
+  void aJobThatOverrunsItsTimeoutIsRecordedAsARetryableTimeoutOnceItStops() {
+    long slow = Sql.insertJobs(url, "metadata", "q", "echo", 1, "{\"mode\": \"nap\"}");
     Sql.insertJobs(url, "metadata", "q", "echo", 2, "{\"mode\": \"ok\"}");
 
     DrainReport report = loop(new EchoWorker(Duration.ofMillis(300)), 10, 4).drain("q", plenty(), "client");
     assertThat(report.completed()).isEqualTo(2);
     assertThat(report.retried()).isEqualTo(1);
-    assertThat(Sql.row(url, "SELECT state::text AS s, errors[1]->>'error' AS e FROM metadata.river_job WHERE id = ?", stalled))
+    assertThat(Sql.row(url, "SELECT state::text AS s, errors[1]->>'error' AS e FROM metadata.river_job WHERE id = ?", slow))
         .containsEntry("s", "available").containsEntry("e", "job timed out after 300ms");
+  }
+
+  @Test
+  void aJobThatIgnoresInterruptionIsRecordedAsATimeoutWhoseRetryIsHeldWhileItStillRuns() {
+    // A retry due in seconds would let another invocation run the job beside the thread that is still going.
+    long stalled = Sql.insertJobs(url, "metadata", "q", "echo", 1, "{\"mode\": \"stall\"}");
+    Sql.insertJobs(url, "metadata", "q", "echo", 2, "{\"mode\": \"ok\"}");
+
+    DrainReport report = loop(new EchoWorker(Duration.ofMillis(300)), 10, 4).drain("q", plenty(), "client");
+    assertThat(report.claimed()).isEqualTo(3);
+    assertThat(report.completed()).isEqualTo(2);
+    assertThat(report.retried()).isEqualTo(1);
+    Map<String, Object> row = Sql.row(url, "SELECT state::text AS s, attempt, errors[1]->>'error' AS e, "
+        + "scheduled_at > now() + interval '55 minutes' AS held FROM metadata.river_job WHERE id = ?", stalled);
+    assertThat(row).containsEntry("s", "retryable").containsEntry("attempt", 1).containsEntry("held", true);
+    assertThat((String) row.get("e")).isEqualTo("job timed out after 300ms and ignored interruption; "
+        + "its retry is held until the run stops (at most 1h)");
+  }
+
+  @Test
+  void theHeldRetryIsReleasedByALaterDrainInTheSameProcessOnceTheRunStops() throws InterruptedException {
+    long id = Sql.insertJobs(url, "metadata", "q", "echo", 1, "{\"mode\": \"stall-first\"}");
+    EchoWorker worker = new EchoWorker(Duration.ofMillis(300));
+    RunawayJobs runaways = new RunawayJobs();
+
+    loop(worker, 10, 4, runaways).drain("q", plenty(), "first");
+    assertThat(runaways.running()).isEqualTo(1);
+    // Another process knows nothing of the run: the hold stands.
+    assertThat(loop(worker, 10, 4, new RunawayJobs()).drain("q", plenty(), "other").claimed()).isZero();
+    long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (runaways.running() > 0 && System.nanoTime() < end) {
+      Thread.sleep(20);
+    }
+    assertThat(Sql.row(url, "SELECT state::text AS s FROM metadata.river_job WHERE id = ?", id))
+        .containsEntry("s", "retryable");
+
+    DrainReport report = loop(worker, 10, 4, runaways).drain("q", plenty(), "second");
+    assertThat(report.completed()).isEqualTo(1);
+    assertThat(Sql.row(url, "SELECT state::text AS s, attempt, cardinality(errors) AS errors "
+        + "FROM metadata.river_job WHERE id = ?", id))
+        .containsEntry("s", "completed").containsEntry("attempt", 2).containsEntry("errors", 1);
   }
 
   @Test

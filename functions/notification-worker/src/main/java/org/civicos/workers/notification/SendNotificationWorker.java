@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.civicos.workers.db.Database;
+import org.civicos.workers.db.DatabaseException;
 import org.civicos.workers.queue.JobOutcome;
 import org.civicos.workers.runtime.JobContext;
 import org.civicos.workers.runtime.JobWorker;
@@ -35,6 +36,8 @@ import org.slf4j.LoggerFactory;
 public final class SendNotificationWorker implements JobWorker<JsonNode> {
   private static final Logger LOG = LoggerFactory.getLogger(SendNotificationWorker.class);
   static final String SMS_UNSUPPORTED = "sms: not supported by civic-workers";
+  /** How long recording an accepted email is retried on lost connections (well inside the 30 s job timeout). */
+  static final Duration RECORD_SENT_PATIENCE = Duration.ofSeconds(20);
 
   private final NotificationSettings settings;
   private final NotificationRenderer renderer;
@@ -136,7 +139,7 @@ public final class SendNotificationWorker implements JobWorker<JsonNode> {
       }
     }
     if (!sent.isEmpty()) {
-      notifications.markSent(db, id.get(), sent, failed, errors.isEmpty() ? null : String.join("; ", errors));
+      recordSent(db, id.get(), sent, failed, errors.isEmpty() ? null : String.join("; ", errors));
       return JobOutcome.completed();
     }
     if (failed.isEmpty()) {
@@ -146,6 +149,35 @@ public final class SendNotificationWorker implements JobWorker<JsonNode> {
     }
     notifications.markFailed(db, id.get(), List.of(), failed, "All channels failed: " + String.join("; ", errors));
     return JobOutcome.cancelled("All channels failed: " + String.join("; ", errors));
+  }
+
+  /**
+   * SES has accepted the email: a lost connection while recording that must not fail the job, or the retry would
+   * send it again. Retried on fresh connections for up to {@link #RECORD_SENT_PATIENCE} (a backend killed, a
+   * proxy or server restart); only a database unreachable for longer, or the process dying in between, leaves the
+   * at-least-once window in which a retry sends a second copy.
+   */
+  private void recordSent(Database db, long id, List<String> sent, List<String> failed, String error) {
+    long giveUp = System.nanoTime() + RECORD_SENT_PATIENCE.toNanos();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        notifications.markSent(db, id, sent, failed, error);
+        return;
+      } catch (DatabaseException e) {
+        if (!e.isConnectionFailure() || System.nanoTime() > giveUp) {
+          throw e;
+        }
+        LOG.atWarn().addKeyValue("notification_id", id)
+            .log("email for notification {} was sent but recording it failed (attempt {}): {}; retrying", id,
+                attempt, e.getMessage());
+        try {
+          Thread.sleep(Math.min(2_000L, 100L * attempt * attempt));
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
   }
 
   /** A header line: CR, LF and other control characters become spaces, so a value cannot add headers. */

@@ -14,6 +14,7 @@ import org.civicos.workers.thumbnail.image.Thumbnail;
 import org.civicos.workers.thumbnail.image.ThumbnailException;
 import org.civicos.workers.thumbnail.image.ThumbnailRenderer;
 import org.slf4j.Logger;
+import software.amazon.awssdk.core.exception.SdkServiceException;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -83,6 +84,12 @@ public final class ThumbnailWorker implements JobWorker<JsonNode> {
         return failPermanently(db, file, e.getMessage());
       }
       return retry(context, db, file, e.getMessage());
+    } catch (SdkServiceException e) {
+      String message = "S3 answered " + e.statusCode() + ": " + (e.getMessage() == null ? "" : e.getMessage());
+      if (rejectedForGood(e)) {
+        return failPermanently(db, file, message);
+      }
+      return retry(context, db, file, message);
     } catch (RuntimeException e) {
       return retry(context, db, file, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
     }
@@ -103,6 +110,16 @@ public final class ThumbnailWorker implements JobWorker<JsonNode> {
       keys.add(key);
     }
     return keys;
+  }
+
+  /**
+   * A 4xx answer no retry can change (a key or request S3 refuses): fail the row now instead of leaving it
+   * 'processing' through 25 attempts. 403 (a policy being fixed), 408 and 429 and throttling stay retryable.
+   */
+  static boolean rejectedForGood(SdkServiceException e) {
+    int status = e.statusCode();
+    return status >= 400 && status < 500 && status != 403 && status != 408 && status != 429
+        && !e.isThrottlingException();
   }
 
   /** Why a row must not be processed at all: a foreign bucket, or a key that could land thumbnails elsewhere. */
