@@ -37,7 +37,7 @@ public final class SendNotificationWorker implements JobWorker<JsonNode> {
   private static final Logger LOG = LoggerFactory.getLogger(SendNotificationWorker.class);
   static final String SMS_UNSUPPORTED = "sms: not supported by civic-workers";
   /** How long recording an accepted email is retried on lost connections (well inside the 30 s job timeout). */
-  static final Duration RECORD_SENT_PATIENCE = Duration.ofSeconds(20);
+  static final Duration RECORD_SENT_PATIENCE = Duration.ofSeconds(60);
 
   private final NotificationSettings settings;
   private final NotificationRenderer renderer;
@@ -154,30 +154,48 @@ public final class SendNotificationWorker implements JobWorker<JsonNode> {
   /**
    * SES has accepted the email: a lost connection while recording that must not fail the job, or the retry would
    * send it again. Retried on fresh connections for up to {@link #RECORD_SENT_PATIENCE} (a backend killed, a
-   * proxy or server restart); only a database unreachable for longer, or the process dying in between, leaves the
-   * at-least-once window in which a retry sends a second copy.
+   * proxy or server restart or failover), and deliberately past the job's timeout: the interrupt is set aside
+   * until the row is written, and the drain loop holds the retry of a job still running after its timeout, so no
+   * retry can send beside this. Only a database unreachable for longer, or the process dying in between, leaves
+   * the at-least-once window in which a retry sends a second copy.
    */
   private void recordSent(Database db, long id, List<String> sent, List<String> failed, String error) {
     long giveUp = System.nanoTime() + RECORD_SENT_PATIENCE.toNanos();
-    for (int attempt = 1; ; attempt++) {
-      try {
-        notifications.markSent(db, id, sent, failed, error);
-        return;
-      } catch (DatabaseException e) {
-        if (!e.isConnectionFailure() || System.nanoTime() > giveUp) {
-          throw e;
-        }
-        LOG.atWarn().addKeyValue("notification_id", id)
-            .log("email for notification {} was sent but recording it failed (attempt {}): {}; retrying", id,
-                attempt, e.getMessage());
+    boolean interrupted = Thread.interrupted();
+    try {
+      for (int attempt = 1; ; attempt++) {
         try {
-          Thread.sleep(Math.min(2_000L, 100L * attempt * attempt));
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
-          throw e;
+          notifications.markSent(db, id, sent, failed, error);
+          return;
+        } catch (DatabaseException e) {
+          if (!e.isConnectionFailure() || System.nanoTime() > giveUp) {
+            throw e;
+          }
+          LOG.atWarn().addKeyValue("notification_id", id)
+              .log("email for notification {} was sent but recording it failed (attempt {}): {}; retrying", id,
+                  attempt, e.getMessage());
+          interrupted |= sleepThroughInterrupts(Duration.ofMillis(Math.min(1_000L, 100L * attempt)));
         }
       }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
+  }
+
+  /** Sleeps the whole time even if interrupted; returns whether it was. */
+  private static boolean sleepThroughInterrupts(Duration duration) {
+    long end = System.nanoTime() + duration.toNanos();
+    boolean interrupted = false;
+    for (long left; (left = end - System.nanoTime()) > 0; ) {
+      try {
+        Thread.sleep(Duration.ofNanos(left));
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    return interrupted;
   }
 
   /** A header line: CR, LF and other control characters become spaces, so a value cannot add headers. */

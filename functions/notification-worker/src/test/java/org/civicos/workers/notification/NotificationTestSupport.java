@@ -31,7 +31,7 @@ final class NotificationTestSupport {
   static final String USER = "00000000-0000-0000-0000-0000000000a1";
 
   /** Records what would be sent; answers with queued failures first. */
-  static final class RecordingMailer implements Mailer {
+  static class RecordingMailer implements Mailer {
     final List<Email> sent = Collections.synchronizedList(new ArrayList<>());
     final ConcurrentLinkedDeque<MailException> failures = new ConcurrentLinkedDeque<>();
 
