@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.civicos.workers.db.Database;
 import org.civicos.workers.db.DatabaseUrl;
@@ -33,6 +34,7 @@ class DrainLoopTest {
     final AtomicInteger runs = new AtomicInteger();
     final AtomicInteger concurrent = new AtomicInteger();
     final AtomicInteger maxConcurrent = new AtomicInteger();
+    final AtomicBoolean letStallEnd = new AtomicBoolean();
     private final Duration timeout;
 
     EchoWorker(Duration timeout) {
@@ -75,9 +77,9 @@ class DrainLoopTest {
             yield JobOutcome.completed();
           }
           case "stall-first" -> {
-            // Ignores interruption on its first attempt only, and stops 1.5 s in.
-            long end = System.nanoTime() + Duration.ofMillis(context.job().attempt() == 1 ? 1500 : 0).toNanos();
-            while (System.nanoTime() < end) {
+            // Ignores interruption on its first attempt only, until the test lets it stop.
+            long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (context.job().attempt() == 1 && !letStallEnd.get() && System.nanoTime() < end) {
               Thread.onSpinWait();
             }
             yield JobOutcome.completed();
@@ -226,6 +228,7 @@ class DrainLoopTest {
     assertThat(runaways.running()).isEqualTo(1);
     // Another process knows nothing of the run: the hold stands.
     assertThat(loop(worker, 10, 4, new RunawayJobs()).drain("q", plenty(), "other").claimed()).isZero();
+    worker.letStallEnd.set(true);
     long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (runaways.running() > 0 && System.nanoTime() < end) {
       Thread.sleep(20);
