@@ -15,11 +15,18 @@ import java.util.Map;
  * docs/performance.md.
  *
  * <pre>
- * BenchMain [--quick] [--only=throughput,connections,poller,thumbnails,coldstart,latency] [--report]
+ * BenchMain [--quick] [--only=throughput,connections,poller,thumbnails,coldstart,latency,observability] [--report]
+ * BenchMain --render=bench/results/full-run.json
+ * BenchMain --only=observability --merge=bench/results/full-run.json
  * </pre>
+ *
+ * {@code --merge=FILE} puts the sections measured by this run into a saved results file (replacing the same
+ * sections there, each marked with the date, mode and load of this run; the rest of the file is kept) and
+ * rewrites docs/performance.md from it.
  */
 public final class BenchMain {
-  static final List<String> ALL = List.of("throughput", "connections", "poller", "thumbnails", "coldstart", "latency");
+  static final List<String> ALL = List.of("throughput", "connections", "poller", "thumbnails", "coldstart", "latency",
+      "observability");
 
   public static void main(String[] args) throws Exception {
     for (String a : args) {
@@ -34,9 +41,13 @@ public final class BenchMain {
     boolean quick = Arrays.asList(args).contains("--quick");
     boolean report = Arrays.asList(args).contains("--report");
     List<String> only = new ArrayList<>(ALL);
+    Path merge = null;
     for (String a : args) {
       if (a.startsWith("--only=")) {
         only = Arrays.asList(a.substring("--only=".length()).split(","));
+      }
+      if (a.startsWith("--merge=")) {
+        merge = Path.of(a.substring("--merge=".length()));
       }
     }
     Path repo = Path.of(System.getProperty("bench.repo", ".")).toAbsolutePath().normalize();
@@ -44,6 +55,7 @@ public final class BenchMain {
     Files.createDirectories(work);
     Bench bench = new Bench(quick, repo, work);
     bench.results.put("mode", quick ? "quick" : "full");
+    bench.results.put("date", java.time.LocalDate.now().toString());
     bench.results.put("machine", Machine.describe());
     Map<String, Object> timings = new LinkedHashMap<>();
     Map<String, Object> loads = new LinkedHashMap<>();
@@ -64,6 +76,7 @@ public final class BenchMain {
           case "thumbnails" -> new ThumbnailBench(bench).run();
           case "coldstart" -> new ColdStartBench(bench).run();
           case "latency" -> new LatencyBench(bench).run();
+          case "observability" -> new ObservabilityBench(bench).run();
           case "serve" -> { // debugging aid: keep the server up and print where it is
             org.civicos.workers.db.DatabaseUrl url = Pg.riverDatabase("serve");
             System.err.println("SERVE " + url.host() + " " + url.port() + " " + url.database());
@@ -83,7 +96,30 @@ public final class BenchMain {
     bench.results.put("total_seconds", timings.values().stream().mapToDouble(v -> (Double) v).sum());
     json.writeValue(resultsFile.toFile(), bench.results);
     Bench.log("results: %s (%s)", bench.repo.relativize(resultsFile), bench.elapsed());
-    if (report) {
+    if (merge != null) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> saved = json.readValue(merge.toFile(), LinkedHashMap.class);
+      for (String name : only) {
+        if (bench.results.get(name) instanceof Map<?, ?> section) {
+          @SuppressWarnings("unchecked")
+          Map<String, Object> merged = new LinkedHashMap<>((Map<String, Object>) section);
+          Map<String, Object> run = new LinkedHashMap<>();
+          run.put("date", bench.results.get("date"));
+          run.put("mode", bench.results.get("mode"));
+          run.put("command", "scripts/bench" + (quick ? " --quick" : "") + " --only=" + String.join(",", only)
+              + " --merge=" + merge);
+          run.put("seconds", timings.get(name));
+          run.put("load_average", loads.get(name));
+          run.put("machine", bench.results.get("machine"));
+          merged.put("separate_run", run);
+          saved.put(name, merged);
+        }
+      }
+      json.writeValue(merge.toFile(), saved);
+      Path doc = repo.resolve("docs/performance.md");
+      Files.writeString(doc, new Report(saved).markdown());
+      Bench.log("merged %s into %s and wrote %s", only, merge, repo.relativize(doc));
+    } else if (report) {
       Path doc = repo.resolve("docs/performance.md");
       Files.writeString(doc, new Report(bench.results).markdown());
       Bench.log("wrote %s", repo.relativize(doc));

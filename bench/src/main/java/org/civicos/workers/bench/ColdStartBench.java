@@ -34,6 +34,9 @@ final class ColdStartBench {
       new Function("notification-worker", "org.civicos.workers.notification.NotificationFunction::handleRequest",
           "notifications", "send_notification", "notifications.json"));
 
+  /** The child JVMs' flags (RuntimeApiHarness's, as Lambda's java21 runtime starts the JVM). */
+  static final List<String> JVM_FLAGS = List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-Xshare:auto");
+
   private final Bench bench;
 
   ColdStartBench(Bench bench) {
@@ -54,7 +57,7 @@ final class ColdStartBench {
     Map<String, Object> out = bench.section("coldstart");
     int runs = bench.pick(5, 3);
     out.put("runs", runs);
-    out.put("jvm_flags", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1 -Xshare:auto (the harness's, as Lambda's java21)");
+    out.put("jvm_flags", String.join(" ", JVM_FLAGS) + " (the harness's, as Lambda's java21)");
     DatabaseUrl url = Pg.civicDatabase("cold");
     List<Map<String, Object>> rows = new ArrayList<>();
     for (Function f : FUNCTIONS) {
@@ -142,8 +145,10 @@ final class ColdStartBench {
       List<Double> inProcess = new ArrayList<>();
       List<Double> wall = new ArrayList<>();
       for (int i = 0; i < runs; i++) {
-        Proc.Result r = Proc.check(List.of(java, "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-            "-cp", String.join(File.pathSeparator, cp), InitProbe.class.getName(), step.getKey()),
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(JVM_FLAGS);
+        command.addAll(List.of("-cp", String.join(File.pathSeparator, cp), InitProbe.class.getName(), step.getKey()));
+        Proc.Result r = Proc.check(command,
             Map.of("LOG_FORMAT", "json", "AWS_REGION", "us-east-1", "AWS_ACCESS_KEY_ID", "AKIDPROBE",
                 "AWS_SECRET_ACCESS_KEY", "probe"), 120);
         String line = r.output().lines().filter(l -> l.startsWith("INIT ")).findFirst()

@@ -37,10 +37,11 @@ public final class Stats {
     return s.isEmpty() ? Double.NaN : s.get(s.size() - 1);
   }
 
-  /** {median, min, max, n, runs} as a result node. */
+  /** {median, p90, min, max, n, runs} as a result node. */
   public static Map<String, Object> summary(Collection<? extends Number> values) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("median", median(values));
+    m.put("p90", percentile(values, 90));
     m.put("min", min(values));
     m.put("max", max(values));
     m.put("n", values.size());
