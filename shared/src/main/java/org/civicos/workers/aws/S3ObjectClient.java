@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -153,6 +154,8 @@ public final class S3ObjectClient {
         }
       } catch (IOException e) {
         failure = S3RequestException.noAnswer(operation, e);
+      } catch (UncheckedIOException e) { // how the HTTP client reports some connection failures
+        failure = S3RequestException.noAnswer(operation, e.getCause());
       }
       if (!failure.transientFault() || attempt == ATTEMPTS) {
         throw failure;
