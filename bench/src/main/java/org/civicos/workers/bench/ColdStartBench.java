@@ -128,7 +128,7 @@ final class ColdStartBench {
     steps.put("pgjdbc", "poller");
     steps.put("hikari", "poller");
     steps.put("aws-lambda-client", "poller");
-    steps.put("aws-s3-client", "s3-signer");
+    steps.put("s3-client", "s3-signer");
     steps.put("aws-sesv2-client", "notification-worker");
     steps.put("pdfbox", "thumbnail-worker");
     steps.put("imageio", "thumbnail-worker");

@@ -25,7 +25,7 @@ public final class InitProbe {
       case "pgjdbc" -> Class.forName("org.postgresql.Driver").getConstructor().newInstance();
       case "hikari" -> Class.forName("com.zaxxer.hikari.HikariDataSource").getConstructor().newInstance();
       case "aws-lambda-client" -> sdkClient("software.amazon.awssdk.services.lambda.LambdaClient");
-      case "aws-s3-client" -> sdkClient("software.amazon.awssdk.services.s3.S3Client");
+      case "s3-client" -> Class.forName("org.civicos.workers.bench.S3ClientProbe").getMethod("run").invoke(null);
       case "aws-sesv2-client" -> sdkClient("software.amazon.awssdk.services.sesv2.SesV2Client");
       case "pdfbox" -> Class.forName("org.apache.pdfbox.Loader").getMethod("loadPDF", byte[].class)
           .invoke(null, (Object) minimalPdf());

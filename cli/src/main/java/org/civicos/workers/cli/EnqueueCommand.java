@@ -12,8 +12,6 @@ import org.civicos.workers.aws.S3Clients;
 import org.civicos.workers.aws.S3Settings;
 import org.civicos.workers.db.Database;
 import org.civicos.workers.tenant.Tenant;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * {@code workers enqueue upload|file|notification ...}: creates work through Civic OS's own producer paths (its
@@ -54,9 +52,8 @@ final class EnqueueCommand {
           String name = upload.getFileName().toString();
           int dot = name.lastIndexOf('.');
           String key = entityType + "/" + entityId + "/" + id + "/original" + (dot < 0 ? ".bin" : name.substring(dot).toLowerCase());
-          try (S3Client s3 = S3Clients.client(S3Settings.fromEnv(context.env()), AwsClients.fromEnv(context.env()))) {
-            s3.putObject(r -> r.bucket(bucket).key(key).contentType(type), RequestBody.fromFile(upload));
-          }
+          S3Clients.client(S3Settings.fromEnv(context.env()), AwsClients.fromEnv(context.env()))
+              .putObject(bucket, key, Files.readAllBytes(upload), type, false);
           out.println(single(db, INSERT_FILE, id, entityType, entityId, name, type, (int) Files.size(upload), bucket, key));
         }
         case "notification" -> {

@@ -41,7 +41,6 @@ import org.civicos.workers.poller.PollerConfig;
 import org.civicos.workers.queue.RetryPolicy;
 import org.civicos.workers.queue.RiverSchema;
 import org.civicos.workers.tenant.TenantDatabases;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * {@code workers local [--exit-when-idle]} (what {@code scripts/run-local} runs): the whole system on this machine
@@ -120,9 +119,7 @@ final class LocalCommand {
       overrides.put("DB_RELEASE", "evict");
       Env workerEnv = env.with(overrides);
       AwsClients aws = AwsClients.fromEnv(workerEnv);
-      try (S3Client client = S3Clients.client(S3Settings.fromEnv(workerEnv), aws)) {
-        client.createBucket(r -> r.bucket(BUCKET));
-      }
+      S3Clients.client(S3Settings.fromEnv(workerEnv), aws).createBucket(BUCKET);
       out.printf("local: S3 at %s (bucket %s), outbox %s, tenants %s%n", s3.endpoint(), BUCKET, outbox, tenants);
 
       PollerConfig config = PollerConfig.fromEnv(workerEnv);
@@ -182,11 +179,8 @@ final class LocalCommand {
         try (Stream<Path> files = Files.list(outbox)) {
           emails = files.filter(f -> f.toString().endsWith(".eml")).count();
         }
-        long thumbnails;
-        try (S3Client client = S3Clients.client(S3Settings.fromEnv(workerEnv), aws)) {
-          thumbnails = client.listObjectsV2Paginator(r -> r.bucket(BUCKET)).contents().stream()
-              .filter(o -> o.key().contains("/thumb-")).count();
-        }
+        long thumbnails = S3Clients.client(S3Settings.fromEnv(workerEnv), aws).listKeys(BUCKET, "").stream()
+            .filter(key -> key.contains("/thumb-")).count();
         out.printf("local: summary after %ds: %s%n", Duration.ofNanos(System.nanoTime() - started).toSeconds(),
             status.counts());
         out.printf("local: %d uploads done (%d failed), %d thumbnails in S3, %d emails in %s, "

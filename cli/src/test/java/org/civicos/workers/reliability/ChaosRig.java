@@ -4,6 +4,7 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -23,6 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.imageio.ImageIO;
 import org.civicos.workers.aws.AwsClients;
+import org.civicos.workers.aws.S3Addressing;
+import org.civicos.workers.aws.S3ObjectClient;
+import org.civicos.workers.aws.S3RequestSigner;
 import org.civicos.workers.config.Env;
 import org.civicos.workers.db.CredentialSource;
 import org.civicos.workers.db.DatabaseUrl;
@@ -129,7 +133,7 @@ public final class ChaosRig implements AutoCloseable {
   private final FaultProxy s3Proxy;
   private final FaultProxy sesProxy;
   private final FakeSesServer ses;
-  private final S3Client s3;
+  private final S3ObjectClient s3;
   private final SesV2Client sesClient;
   private final LocalInvoker invoker = new LocalInvoker(InstantSource.system());
   private final TenantDirectory tenants;
@@ -158,10 +162,10 @@ public final class ChaosRig implements AutoCloseable {
     this.sesProxy = FaultProxy.start(ses.endpoint(), FaultProxy.Flavor.SES, Duration.ofSeconds(3));
     var http = UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(1))
         .socketTimeout(Duration.ofMillis(1500)).build();
-    this.s3 = S3Client.builder().endpointOverride(s3Proxy.endpoint()).region(Region.US_EAST_1).forcePathStyle(true)
-        .credentialsProvider(StaticCredentialsProvider.create(
-            AwsBasicCredentials.create(S3TestServer.ACCESS_KEY, S3TestServer.SECRET_KEY)))
-        .httpClient(http).overrideConfiguration(c -> c.apiCallTimeout(Duration.ofSeconds(5))).build();
+    // The thumbnail worker's own S3 client through the fault proxy (its retries meet the planted faults).
+    this.s3 = new S3ObjectClient(http, new S3Addressing(s3Proxy.endpoint(), true), new S3RequestSigner(
+        StaticCredentialsProvider.create(AwsBasicCredentials.create(S3TestServer.ACCESS_KEY, S3TestServer.SECRET_KEY)),
+        "us-east-1", Clock.systemUTC()));
     this.sesClient = SesV2Client.builder().endpointOverride(sesProxy.endpoint()).region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKID", "secret")))
         .httpClient(http).overrideConfiguration(c -> c.apiCallTimeout(Duration.ofSeconds(5))).build();
@@ -346,9 +350,9 @@ public final class ChaosRig implements AutoCloseable {
         }
 
         @Override
-        public byte[] read(String bucket, String key) {
+        public byte[] read(String bucket, String key, long maxBytes) {
           alive();
-          return store.read(bucket, key);
+          return store.read(bucket, key, maxBytes);
         }
 
         @Override
@@ -710,7 +714,6 @@ public final class ChaosRig implements AutoCloseable {
     s3Proxy.close();
     sesProxy.close();
     ses.close();
-    s3.close();
     sesClient.close();
   }
 

@@ -1,39 +1,31 @@
 package org.civicos.workers.aws;
 
 import java.net.URI;
+import java.time.Clock;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3Configuration;
-import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
-/** S3 clients built from {@link S3Settings} on the shared HTTP client. */
+/** Our S3 client and presigner built from {@link S3Settings} on the shared HTTP client. */
 public final class S3Clients {
   private S3Clients() {
   }
 
-  public static S3Client client(S3Settings settings, AwsClients aws) {
-    var builder = S3Client.builder()
-        .region(Region.of(settings.region()))
-        .credentialsProvider(credentials(settings, aws))
-        .httpClient(aws.http())
-        .forcePathStyle(settings.pathStyle());
-    settings.endpoint().ifPresent(builder::endpointOverride);
-    return builder.build();
+  public static S3ObjectClient client(S3Settings settings, AwsClients aws) {
+    return new S3ObjectClient(aws.http(), S3Addressing.of(settings.endpoint(), settings.region(), settings.pathStyle()),
+        signer(settings, aws));
   }
 
   /** Signs URLs for the host browsers reach: the public endpoint if set, else the internal one, else AWS. */
-  public static S3Presigner presigner(S3Settings settings, AwsClients aws) {
-    var builder = S3Presigner.builder()
-        .region(Region.of(settings.region()))
-        .credentialsProvider(credentials(settings, aws))
-        .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(settings.pathStyle()).build());
+  public static S3UrlPresigner presigner(S3Settings settings, AwsClients aws) {
     Optional<URI> endpoint = settings.publicEndpoint().or(settings::endpoint);
-    endpoint.ifPresent(builder::endpointOverride);
-    return builder.build();
+    return new S3UrlPresigner(S3Addressing.of(endpoint, settings.region(), settings.pathStyle()),
+        signer(settings, aws));
+  }
+
+  private static S3RequestSigner signer(S3Settings settings, AwsClients aws) {
+    return new S3RequestSigner(credentials(settings, aws), settings.region(), Clock.systemUTC());
   }
 
   private static AwsCredentialsProvider credentials(S3Settings settings, AwsClients aws) {

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.civicos.workers.aws.S3ObjectTooLargeException;
+import org.civicos.workers.aws.S3RequestException;
 import org.civicos.workers.db.Database;
 import org.civicos.workers.queue.JobOutcome;
 import org.civicos.workers.runtime.JobContext;
@@ -14,7 +16,6 @@ import org.civicos.workers.thumbnail.image.Thumbnail;
 import org.civicos.workers.thumbnail.image.ThumbnailException;
 import org.civicos.workers.thumbnail.image.ThumbnailRenderer;
 import org.slf4j.Logger;
-import software.amazon.awssdk.core.exception.SdkServiceException;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -84,12 +85,13 @@ public final class ThumbnailWorker implements JobWorker<JsonNode> {
         return failPermanently(db, file, e.getMessage());
       }
       return retry(context, db, file, e.getMessage());
-    } catch (SdkServiceException e) {
-      String message = "S3 answered " + e.statusCode() + ": " + (e.getMessage() == null ? "" : e.getMessage());
+    } catch (S3ObjectTooLargeException e) {
+      return failPermanently(db, file, e.getMessage()); // it grew between the size check and the download
+    } catch (S3RequestException e) {
       if (rejectedForGood(e)) {
-        return failPermanently(db, file, message);
+        return failPermanently(db, file, e.getMessage());
       }
-      return retry(context, db, file, message);
+      return retry(context, db, file, e.getMessage());
     } catch (RuntimeException e) {
       return retry(context, db, file, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
     }
@@ -101,7 +103,8 @@ public final class ThumbnailWorker implements JobWorker<JsonNode> {
       throw new ThumbnailException("original object not found: s3://" + file.bucket() + "/" + file.originalKey(), true);
     }
     renderer.checkSize(size.get());
-    List<Thumbnail> thumbnails = renderer.render(blobs.read(file.bucket(), file.originalKey()));
+    List<Thumbnail> thumbnails = renderer.render(blobs.read(file.bucket(), file.originalKey(),
+        renderer.limits().maxBytes()));
     String dir = file.originalKey().substring(0, file.originalKey().lastIndexOf('/'));
     List<String> keys = new ArrayList<>(3);
     for (Thumbnail thumbnail : thumbnails) {
@@ -114,12 +117,12 @@ public final class ThumbnailWorker implements JobWorker<JsonNode> {
 
   /**
    * A 4xx answer no retry can change (a key or request S3 refuses): fail the row now instead of leaving it
-   * 'processing' through 25 attempts. 403 (a policy being fixed), 408 and 429 and throttling stay retryable.
+   * 'processing' through 25 attempts. 403 (a policy being fixed), 408, 429, throttling and S3's RequestTimeout
+   * stay retryable, as does no answer at all.
    */
-  static boolean rejectedForGood(SdkServiceException e) {
-    int status = e.statusCode();
-    return status >= 400 && status < 500 && status != 403 && status != 408 && status != 429
-        && !e.isThrottlingException();
+  static boolean rejectedForGood(S3RequestException e) {
+    int status = e.status();
+    return status >= 400 && status < 500 && status != 403 && !e.transientFault();
   }
 
   /** Why a row must not be processed at all: a foreign bucket, or a key that could land thumbnails elsewhere. */

@@ -2,11 +2,13 @@ package org.civicos.workers.thumbnail;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -20,6 +22,7 @@ import java.util.UUID;
 import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 import org.civicos.workers.aws.AwsClients;
+import org.civicos.workers.aws.S3RequestException;
 import org.civicos.workers.aws.Handlers;
 import org.civicos.workers.config.Env;
 import org.civicos.workers.db.DatabaseUrl;
@@ -171,6 +174,69 @@ class ThumbnailWorkerTest {
     QueueHandler.Result last = drain(env);
     assertThat(last.report().discarded()).isEqualTo(1);
     assertThat(status(db, id)).startsWith("failed: gave up after 25 attempts: ");
+  }
+
+  @Test
+  void s3RefusalsFailTheRowAtOnceA403IsRetriedAndAnObjectThatGrewIsRefused() throws Exception {
+    // A stand-in S3: 400 for one key (bug #3 in docs/reliability.md), 403 for another, and an object whose
+    // HEAD says 10 bytes but whose GET brings 2 MB.
+    HttpServer stub = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    stub.createContext("/", exchange -> {
+      String path = exchange.getRequestURI().getRawPath();
+      boolean head = exchange.getRequestMethod().equals("HEAD");
+      if (path.contains("grown")) {
+        exchange.getResponseHeaders().add("Content-Length", head ? "10" : "2000000");
+        exchange.sendResponseHeaders(200, head ? -1 : 2_000_000);
+        if (!head) {
+          exchange.getResponseBody().write(new byte[2_000_000]);
+        }
+      } else {
+        int status = path.contains("refused") ? 400 : 403;
+        byte[] body = ("<Error><Code>" + (status == 400 ? "InvalidArgument" : "AccessDenied") + "</Code><Message>no"
+            + "</Message></Error>").getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(status, head ? -1 : body.length);
+        if (!head) {
+          exchange.getResponseBody().write(body);
+        }
+      }
+      exchange.close();
+    });
+    stub.start();
+    try {
+      DatabaseUrl db = TestDatabases.withCivicOs("thumb_refused");
+      String refused = file(db, BUCKET, "Issue/1/refused/original.jpg", "image/jpeg", null);
+      String forbidden = file(db, BUCKET, "Issue/1/forbidden/original.jpg", "image/jpeg", null);
+      String grown = file(db, BUCKET, "Issue/1/grown/original.jpg", "image/jpeg", null);
+      Map<String, String> env = env(db);
+      env.put("S3_ENDPOINT", "http://127.0.0.1:" + stub.getAddress().getPort());
+
+      QueueHandler.Result result = drain(env);
+
+      assertThat(result.report().cancelled()).isEqualTo(2);
+      assertThat(result.report().retried()).isEqualTo(1);
+      assertThat(status(db, refused)).isEqualTo("failed: HeadObject s3://thumbs-test/Issue/1/refused/original.jpg: "
+          + "S3 answered 400");
+      assertThat(status(db, forbidden)).isEqualTo("processing");
+      assertThat(status(db, grown)).isEqualTo("failed: s3://thumbs-test/Issue/1/grown/original.jpg is 2000000 bytes, "
+          + "above the limit of 1048576 bytes");
+    } finally {
+      stub.stop(0);
+    }
+  }
+
+  @Test
+  void whichS3AnswersNoRetryCanChange() {
+    assertThat(ThumbnailWorker.rejectedForGood(new S3RequestException("op", 400, "InvalidArgument", ""))).isTrue();
+    assertThat(ThumbnailWorker.rejectedForGood(new S3RequestException("op", 404, "NoSuchKey", ""))).isTrue();
+    assertThat(ThumbnailWorker.rejectedForGood(new S3RequestException("op", 403, "AccessDenied", ""))).isFalse();
+    assertThat(ThumbnailWorker.rejectedForGood(new S3RequestException("op", 400, "RequestTimeout", ""))).isFalse();
+    assertThat(ThumbnailWorker.rejectedForGood(new S3RequestException("op", 408, "", ""))).isFalse();
+    assertThat(ThumbnailWorker.rejectedForGood(new S3RequestException("op", 429, "", ""))).isFalse();
+    assertThat(ThumbnailWorker.rejectedForGood(new S3RequestException("op", 400, "SlowDown", ""))).isFalse();
+    assertThat(ThumbnailWorker.rejectedForGood(new S3RequestException("op", 503, "SlowDown", ""))).isFalse();
+    assertThat(ThumbnailWorker.rejectedForGood(new S3RequestException("op", 500, "InternalError", ""))).isFalse();
+    assertThat(ThumbnailWorker.rejectedForGood(S3RequestException.noAnswer("op", new java.io.IOException("reset"))))
+        .isFalse();
   }
 
   static byte[] jpeg(int width, int height) throws Exception {
