@@ -235,13 +235,20 @@ public final class RuntimeApiHarness implements AutoCloseable {
     exchange.close();
   }
 
-  /** The runtime interface client and what it needs, taken from the test classpath. */
+  /**
+   * The runtime interface client and its own dependencies, taken from the test classpath: in Lambda they belong
+   * to the managed runtime (/var/runtime/lib), not to the function's artifact, so the artifact must not be
+   * relied on to carry them ({@code utils-lite} used to arrive with the S3 SDK module by accident).
+   */
   static List<String> runtimeJars() {
     List<String> jars = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-        .filter(p -> p.contains("aws-lambda-java-runtime-interface-client") || p.contains("aws-lambda-java-serialization"))
+        .filter(p -> p.contains("aws-lambda-java-runtime-interface-client") || p.contains("aws-lambda-java-serialization")
+            || p.contains("utils-lite"))
         .collect(Collectors.toList());
-    if (jars.stream().noneMatch(p -> p.contains("runtime-interface-client"))) {
-      throw new IllegalStateException("aws-lambda-java-runtime-interface-client is not on the test classpath");
+    for (String needed : List.of("runtime-interface-client", "utils-lite")) {
+      if (jars.stream().noneMatch(p -> p.contains(needed))) {
+        throw new IllegalStateException(needed + " (the runtime interface client's) is not on the test classpath");
+      }
     }
     return jars;
   }
