@@ -4,6 +4,7 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.imageio.ImageIO;
 import org.civicos.workers.aws.AwsClients;
+import org.civicos.workers.aws.AwsJsonApi;
 import org.civicos.workers.config.Env;
 import org.civicos.workers.db.CredentialSource;
 import org.civicos.workers.db.DatabaseUrl;
@@ -30,6 +32,7 @@ import org.civicos.workers.db.DbSettings;
 import org.civicos.workers.notification.Email;
 import org.civicos.workers.notification.Mailer;
 import org.civicos.workers.notification.NotificationWiring;
+import org.civicos.workers.notification.SesApi;
 import org.civicos.workers.notification.SesMailer;
 import org.civicos.workers.poller.Poller;
 import org.civicos.workers.poller.PollerConfig;
@@ -66,7 +69,6 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
-import software.amazon.awssdk.services.sesv2.SesV2Client;
 
 /**
  * The whole system under faults, in one process: one tenant database seeded through the Civic OS triggers and
@@ -130,7 +132,7 @@ public final class ChaosRig implements AutoCloseable {
   private final FaultProxy sesProxy;
   private final FakeSesServer ses;
   private final S3Client s3;
-  private final SesV2Client sesClient;
+  private final SesApi sesClient;
   private final LocalInvoker invoker = new LocalInvoker(InstantSource.system());
   private final TenantDirectory tenants;
   private final RetryPolicy fastRetry = new RetryPolicy(() -> -4.45); // jitter factor 0.01: n⁴ × 10 ms
@@ -162,9 +164,8 @@ public final class ChaosRig implements AutoCloseable {
         .credentialsProvider(StaticCredentialsProvider.create(
             AwsBasicCredentials.create(S3TestServer.ACCESS_KEY, S3TestServer.SECRET_KEY)))
         .httpClient(http).overrideConfiguration(c -> c.apiCallTimeout(Duration.ofSeconds(5))).build();
-    this.sesClient = SesV2Client.builder().endpointOverride(sesProxy.endpoint()).region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKID", "secret")))
-        .httpClient(http).overrideConfiguration(c -> c.apiCallTimeout(Duration.ofSeconds(5))).build();
+    this.sesClient = new SesApi(new AwsJsonApi(http, StaticCredentialsProvider.create(
+        AwsBasicCredentials.create("AKID", "secret")), "ses", Region.US_EAST_1, sesProxy.endpoint(), Clock.systemUTC()));
     Map<String, String> values = new HashMap<>();
     values.put("DATABASE_URL", "postgres://" + url.user() + ":" + url.password() + "@" + url.host() + ":"
         + url.port() + "/" + url.database());
@@ -711,7 +712,6 @@ public final class ChaosRig implements AutoCloseable {
     sesProxy.close();
     ses.close();
     s3.close();
-    sesClient.close();
   }
 
   static long threadRandom(long bound) {
