@@ -235,10 +235,15 @@ public final class RuntimeApiHarness implements AutoCloseable {
     exchange.close();
   }
 
-  /** The runtime interface client and what it needs, taken from the test classpath. */
+  /**
+   * The runtime interface client and what it needs, taken from the test classpath: its serialization library and
+   * the SDK's {@code utils-lite} (the client's own dependency, which Lambda's managed runtime ships beside it; a
+   * function artifact without an SDK service module does not contain it).
+   */
   static List<String> runtimeJars() {
     List<String> jars = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-        .filter(p -> p.contains("aws-lambda-java-runtime-interface-client") || p.contains("aws-lambda-java-serialization"))
+        .filter(p -> p.contains("aws-lambda-java-runtime-interface-client") || p.contains("aws-lambda-java-serialization")
+            || Path.of(p).getFileName().toString().startsWith("utils-lite-"))
         .collect(Collectors.toList());
     if (jars.stream().noneMatch(p -> p.contains("runtime-interface-client"))) {
       throw new IllegalStateException("aws-lambda-java-runtime-interface-client is not on the test classpath");
