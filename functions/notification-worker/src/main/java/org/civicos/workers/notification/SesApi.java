@@ -31,7 +31,7 @@ public final class SesApi {
       "ProvisionedThroughputExceededException", "SlowDown", "TooManyRequestsException", "RequestLimitExceeded",
       "BandwidthLimitExceeded", "RequestThrottled", "RequestThrottledException", "EC2ThrottledException",
       "TransactionInProgressException");
-  /** Other error names AWS documents as transient, which the SDK retries too. */
+  /** Other error names the SDK treats as transient and retries. */
   private static final Set<String> TRANSIENT_ERRORS = Set.of("PriorRequestNotComplete", "RequestTimeout",
       "RequestTimeoutException", "InternalError");
   private static final Set<Integer> TRANSIENT_STATUS = Set.of(500, 502, 503, 504);
