@@ -127,9 +127,9 @@ final class ColdStartBench {
     steps.put("logback", "poller");
     steps.put("pgjdbc", "poller");
     steps.put("hikari", "poller");
-    steps.put("aws-lambda-client", "poller");
+    steps.put("lambda-invoker", "poller");
     steps.put("s3-client", "s3-signer");
-    steps.put("aws-sesv2-client", "notification-worker");
+    steps.put("ses-client", "notification-worker");
     steps.put("pdfbox", "thumbnail-worker");
     steps.put("imageio", "thumbnail-worker");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

@@ -24,9 +24,9 @@ public final class InitProbe {
       }
       case "pgjdbc" -> Class.forName("org.postgresql.Driver").getConstructor().newInstance();
       case "hikari" -> Class.forName("com.zaxxer.hikari.HikariDataSource").getConstructor().newInstance();
-      case "aws-lambda-client" -> sdkClient("software.amazon.awssdk.services.lambda.LambdaClient");
-      case "s3-client" -> Class.forName("org.civicos.workers.bench.S3ClientProbe").getMethod("run").invoke(null);
-      case "aws-sesv2-client" -> sdkClient("software.amazon.awssdk.services.sesv2.SesV2Client");
+      case "lambda-invoker" -> probe("lambdaInvoker");
+      case "s3-client" -> probe("s3");
+      case "ses-client" -> probe("ses");
       case "pdfbox" -> Class.forName("org.apache.pdfbox.Loader").getMethod("loadPDF", byte[].class)
           .invoke(null, (Object) minimalPdf());
       case "imageio" -> {
@@ -40,25 +40,13 @@ public final class InitProbe {
     Runtime.getRuntime().halt(0);
   }
 
+  private static void probe(String method) throws Exception {
+    Class.forName("org.civicos.workers.bench.AwsClientProbes").getMethod(method).invoke(null);
+  }
+
   private static void call(String className, String method, String argument) throws Exception {
     Object instance = Class.forName(className).getConstructor().newInstance();
     instance.getClass().getMethod(method, String.class).invoke(instance, argument);
-  }
-
-  /** builder().region(us-east-1).httpClient(url-connection).build(), as AwsClients does. */
-  private static void sdkClient(String className) throws Exception {
-    Object builder = Class.forName(className).getMethod("builder").invoke(null);
-    Class<?> region = Class.forName("software.amazon.awssdk.regions.Region");
-    Object usEast1 = region.getMethod("of", String.class).invoke(null, "us-east-1");
-    Class<?> awsBuilder = Class.forName("software.amazon.awssdk.awscore.client.builder.AwsClientBuilder");
-    awsBuilder.getMethod("region", region).invoke(builder, usEast1);
-    Object http = Class.forName("software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient")
-        .getMethod("builder").invoke(null);
-    Class<?> httpBuilder = Class.forName("software.amazon.awssdk.http.SdkHttpClient$Builder");
-    Class.forName("software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder")
-        .getMethod("httpClientBuilder", httpBuilder).invoke(builder, http);
-    Object client = Class.forName("software.amazon.awssdk.utils.builder.SdkBuilder").getMethod("build").invoke(builder);
-    ((AutoCloseable) client).close();
   }
 
   private static byte[] minimalPdf() {

@@ -506,17 +506,18 @@ final class Report {
           + spread(d.get("process_wall_ms"), 0) + " |");
     }
     line("");
-    line("**What limits it.** Every handler builds at init a Lambda SDK client (continuations) and the file"
-        + " workers an S3 client, the notification worker an SESv2 client: each SDK client costs several hundred"
-        + " ms of class loading and initialisation on its own — more than the whole hello-world init — and Jackson,"
-        + " logback and HikariCP add a few hundred more. **What would close it**: build the SDK clients lazily on"
-        + " first use (the Lambda client is needed only for a continuation, which most invocations never make),"
-        + " or call the few REST operations used (Invoke, PutObject/GetObject/HeadObject, SendEmail) through the"
-        + " JDK HTTP client with the SigV4 signer the project already has for RDS IAM tokens; SnapStart (supported"
-        + " by the template) takes init off the cold path altogether. **Size**: the thumbnail worker carries PDFBox"
-        + " + FontBox (PDF thumbnails) beside the S3 and Lambda SDK modules; the Lambda SDK module (~3.2 MB, in every"
-        + " artifact for continuations) and `aws-sdk` `regions` metadata are the largest shared items — replacing the"
-        + " Lambda and S3 clients by signed JDK HTTP calls would take every artifact well under 15 MB.");
+    line("**What limits it.** No function builds an AWS SDK service client any more: Lambda Invoke (continuations),"
+        + " S3 (GetObject/PutObject/HeadObject, presigned PUT) and SES SendEmail are SigV4-signed with the SDK's"
+        + " signer (`http-auth-aws`) and sent on its url-connection HTTP client (`LambdaInvoker`, `S3ObjectClient`,"
+        + " `SesApi`); the rows above show what building each costs now. What remains at init is mostly class"
+        + " loading and JIT-less first use of Jackson, logback, pgjdbc and the SDK's credential chain and signer —"
+        + " each a few hundred ms on this machine, against a hello-world that loads almost nothing. **What would"
+        + " close the rest**: SnapStart (supported by the template) takes init off the cold path altogether;"
+        + " without it, a smaller JSON path than Jackson databind for the few shapes we read, or an AppCDS archive"
+        + " of the function's classes (it must be dumped by the exact JVM build that runs it, so it needs a build"
+        + " step inside the Lambda runtime image, or a container-image function). **Size**: the thumbnail worker is the largest because it carries PDFBox + FontBox (PDF"
+        + " thumbnails, ~3.6 MB); the rest is Jackson, pgjdbc, logback and the SDK core, regions and auth modules"
+        + " the signer needs.");
     line("");
   }
 

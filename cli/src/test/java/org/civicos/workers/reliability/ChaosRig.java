@@ -27,6 +27,7 @@ import org.civicos.workers.aws.AwsClients;
 import org.civicos.workers.aws.S3Addressing;
 import org.civicos.workers.aws.S3ObjectClient;
 import org.civicos.workers.aws.S3RequestSigner;
+import org.civicos.workers.aws.AwsJsonApi;
 import org.civicos.workers.config.Env;
 import org.civicos.workers.db.CredentialSource;
 import org.civicos.workers.db.DatabaseUrl;
@@ -34,6 +35,7 @@ import org.civicos.workers.db.DbSettings;
 import org.civicos.workers.notification.Email;
 import org.civicos.workers.notification.Mailer;
 import org.civicos.workers.notification.NotificationWiring;
+import org.civicos.workers.notification.SesApi;
 import org.civicos.workers.notification.SesMailer;
 import org.civicos.workers.poller.Poller;
 import org.civicos.workers.poller.PollerConfig;
@@ -70,7 +72,6 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
-import software.amazon.awssdk.services.sesv2.SesV2Client;
 
 /**
  * The whole system under faults, in one process: one tenant database seeded through the Civic OS triggers and
@@ -134,7 +135,7 @@ public final class ChaosRig implements AutoCloseable {
   private final FaultProxy sesProxy;
   private final FakeSesServer ses;
   private final S3ObjectClient s3;
-  private final SesV2Client sesClient;
+  private final SesApi sesClient;
   private final LocalInvoker invoker = new LocalInvoker(InstantSource.system());
   private final TenantDirectory tenants;
   private final RetryPolicy fastRetry = new RetryPolicy(() -> -4.45); // jitter factor 0.01: n⁴ × 10 ms
@@ -166,9 +167,8 @@ public final class ChaosRig implements AutoCloseable {
     this.s3 = new S3ObjectClient(http, new S3Addressing(s3Proxy.endpoint(), true), new S3RequestSigner(
         StaticCredentialsProvider.create(AwsBasicCredentials.create(S3TestServer.ACCESS_KEY, S3TestServer.SECRET_KEY)),
         "us-east-1", Clock.systemUTC()));
-    this.sesClient = SesV2Client.builder().endpointOverride(sesProxy.endpoint()).region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKID", "secret")))
-        .httpClient(http).overrideConfiguration(c -> c.apiCallTimeout(Duration.ofSeconds(5))).build();
+    this.sesClient = new SesApi(new AwsJsonApi(http, StaticCredentialsProvider.create(
+        AwsBasicCredentials.create("AKID", "secret")), "ses", Region.US_EAST_1, sesProxy.endpoint(), Clock.systemUTC()));
     Map<String, String> values = new HashMap<>();
     values.put("DATABASE_URL", "postgres://" + url.user() + ":" + url.password() + "@" + url.host() + ":"
         + url.port() + "/" + url.database());
@@ -714,7 +714,6 @@ public final class ChaosRig implements AutoCloseable {
     s3Proxy.close();
     sesProxy.close();
     ses.close();
-    sesClient.close();
   }
 
   static long threadRandom(long bound) {

@@ -1,53 +1,37 @@
 package org.civicos.workers.aws;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import org.civicos.workers.WorkersException;
 import org.civicos.workers.runtime.Activation;
 import org.civicos.workers.runtime.Invoker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.http.ContentStreamProvider;
-import software.amazon.awssdk.http.HttpExecuteRequest;
-import software.amazon.awssdk.http.HttpExecuteResponse;
-import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.SdkHttpFullRequest;
-import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
-import software.amazon.awssdk.regions.Region;
 
 /**
  * Asynchronous Lambda invocation ({@code Invoke} with {@code X-Amz-Invocation-Type: Event}): Lambda queues the
  * event and answers 202; its own retries and the handler's reserved concurrency (its connection ceiling) take it
- * from there. One SigV4-signed HTTP request on the shared HTTP client, made here instead of through the SDK's
- * Lambda module, which would add 3.5 MB to every function for this one call. Throttling, 5xx and I/O failures
- * are retried twice.
+ * from there. One SigV4-signed HTTP request on the shared HTTP client ({@link AwsJsonApi}), made here instead of
+ * through the SDK's Lambda module, which would add 3.5 MB to every function for this one call. Throttling, 5xx
+ * and I/O failures are retried twice.
  */
 public final class LambdaInvoker implements Invoker {
   private static final Logger LOG = LoggerFactory.getLogger(LambdaInvoker.class);
   private static final int ATTEMPTS = 3;
 
-  private final SdkHttpClient http;
-  private final AwsCredentialsProvider credentials;
-  private final Region region;
   private final URI endpoint;
-  private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
+  private final AwsJsonApi api;
 
   /** @param endpoint e.g. {@code AWS_ENDPOINT_URL_LAMBDA} for a local Lambda API; AWS's regional one otherwise */
   public LambdaInvoker(AwsClients aws, Optional<URI> endpoint) {
-    this.http = aws.http();
-    this.credentials = aws.credentials();
-    this.region = aws.region();
-    this.endpoint = endpoint.orElseGet(() -> URI.create("https://lambda." + region.id() + "."
-        + region.metadata().partition().dnsSuffix()));
+    this.endpoint = endpoint.orElseGet(() -> AwsJsonApi.regionalEndpoint("lambda", aws.region()));
+    this.api = new AwsJsonApi(aws.http(), aws.credentials(), "lambda", aws.region(), this.endpoint, Clock.systemUTC());
   }
 
   @Override
@@ -56,13 +40,14 @@ public final class LambdaInvoker implements Invoker {
     String failure = null;
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
       try {
-        Response response = send(function, body);
+        AwsJsonApi.Response response = send(function, body);
         if (response.status() == 202) {
           LOG.atDebug().addKeyValue("tenant", activation.tenant()).addKeyValue("queue", activation.queue())
               .log("invoked {} ({})", function, activation.reason());
           return;
         }
-        failure = "Lambda answered " + response.status() + " to an async invoke of " + function + ": " + response.body();
+        failure = "Lambda answered " + response.status() + " to an async invoke of " + function + ": "
+            + response.text(2048);
         if (response.status() != 429 && response.status() < 500) {
           break;
         }
@@ -74,35 +59,9 @@ public final class LambdaInvoker implements Invoker {
     throw new WorkersException(failure);
   }
 
-  private record Response(int status, String body) {
-  }
-
-  private Response send(String function, byte[] body) throws IOException {
-    SdkHttpFullRequest request = SdkHttpFullRequest.builder()
-        .method(SdkHttpMethod.POST)
-        .uri(endpoint)
-        .encodedPath("/2015-03-31/functions/" + URLEncoder.encode(function, StandardCharsets.UTF_8) + "/invocations")
-        .putHeader("X-Amz-Invocation-Type", "Event")
-        .putHeader("Content-Type", "application/json")
-        .putHeader("Content-Length", Integer.toString(body.length))
-        .build();
-    ContentStreamProvider payload = () -> new ByteArrayInputStream(body);
-    SignedRequest signed = signer.sign(r -> r
-        .identity(credentials.resolveCredentials())
-        .request(request)
-        .payload(payload)
-        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "lambda")
-        .putProperty(AwsV4HttpSigner.REGION_NAME, region.id()));
-    HttpExecuteResponse response = http.prepareRequest(HttpExecuteRequest.builder()
-        .request(signed.request()).contentStreamProvider(signed.payload().orElse(payload)).build()).call();
-    String text = "";
-    Optional<? extends InputStream> stream = response.responseBody();
-    if (stream.isPresent()) {
-      try (InputStream in = stream.get()) {
-        text = new String(in.readNBytes(2048), StandardCharsets.UTF_8);
-      }
-    }
-    return new Response(response.httpResponse().statusCode(), text);
+  private AwsJsonApi.Response send(String function, byte[] body) throws IOException {
+    return api.post("/2015-03-31/functions/" + URLEncoder.encode(function, StandardCharsets.UTF_8) + "/invocations",
+        Map.of("X-Amz-Invocation-Type", "Event"), body);
   }
 
   private static void sleep(Duration duration) {

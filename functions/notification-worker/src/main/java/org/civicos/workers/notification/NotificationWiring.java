@@ -1,8 +1,10 @@
 package org.civicos.workers.notification;
 
 import java.net.URI;
+import java.time.Clock;
 import java.util.List;
 import org.civicos.workers.aws.AwsClients;
+import org.civicos.workers.aws.AwsJsonApi;
 import org.civicos.workers.config.Env;
 import org.civicos.workers.notification.template.GoTemplateEngine;
 import org.civicos.workers.notification.template.Limits;
@@ -10,7 +12,6 @@ import org.civicos.workers.runtime.FunctionDefinition;
 import org.civicos.workers.runtime.JobWorker;
 import org.civicos.workers.runtime.QueueCatalog;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.sesv2.SesV2Client;
 
 /** The notification-worker function: queue {@code notifications}, its drain defaults, and its workers built by hand. */
 public final class NotificationWiring {
@@ -34,13 +35,20 @@ public final class NotificationWiring {
         TemplateCheckWorker.preview(renderer));
   }
 
-  static SesV2Client sesClient(Env env, AwsClients aws) {
-    var builder = SesV2Client.builder()
-        .region(Region.of(env.optional("SES_REGION").orElse(aws.region().id())))
-        .credentialsProvider(aws.credentials())
-        .httpClient(aws.http());
-    env.optional("SES_ENDPOINT").or(() -> env.optional("AWS_ENDPOINT_URL_SESV2")).map(URI::create)
-        .ifPresent(builder::endpointOverride);
-    return builder.build();
+  /**
+   * SES v2 in {@code SES_REGION} (else the function's region), at {@code SES_ENDPOINT} or
+   * {@code AWS_ENDPOINT_URL_SESV2} (a local emulator), else AWS's {@code email.<region>} endpoint, as the SDK's
+   * client resolved it.
+   */
+  static SesApi sesClient(Env env, AwsClients aws) {
+    return sesClient(env, aws, Clock.systemUTC());
+  }
+
+  /** @param clock the signing time (fixed in a test that compares signatures with the SDK's) */
+  static SesApi sesClient(Env env, AwsClients aws, Clock clock) {
+    Region region = Region.of(env.optional("SES_REGION").orElse(aws.region().id()));
+    URI endpoint = env.optional("SES_ENDPOINT").or(() -> env.optional("AWS_ENDPOINT_URL_SESV2")).map(URI::create)
+        .orElseGet(() -> AwsJsonApi.regionalEndpoint("email", region));
+    return new SesApi(new AwsJsonApi(aws.http(), aws.credentials(), "ses", region, endpoint, clock));
   }
 }

@@ -20,7 +20,7 @@ import software.amazon.awssdk.regions.Region;
 
 /**
  * The whole path against a real SES v2 API server (the aws-ses-v2-local emulator): create_notification, the
- * Civic OS trigger, the job, Go-template rendering, SendEmail through the SDK with the wiring's own client
+ * Civic OS trigger, the job, Go-template rendering, SendEmail through the wiring's own SES client
  * (SES_ENDPOINT), the notifications row.
  */
 class SesEndToEndTest {

@@ -236,14 +236,14 @@ public final class RuntimeApiHarness implements AutoCloseable {
   }
 
   /**
-   * The runtime interface client and its own dependencies, taken from the test classpath: in Lambda they belong
-   * to the managed runtime (/var/runtime/lib), not to the function's artifact, so the artifact must not be
-   * relied on to carry them ({@code utils-lite} used to arrive with the S3 SDK module by accident).
+   * The runtime interface client and what it needs, taken from the test classpath: its serialization library and
+   * the SDK's {@code utils-lite} (the client's own dependency, which Lambda's managed runtime ships beside it; a
+   * function artifact without an SDK service module does not contain it).
    */
   static List<String> runtimeJars() {
     List<String> jars = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
         .filter(p -> p.contains("aws-lambda-java-runtime-interface-client") || p.contains("aws-lambda-java-serialization")
-            || p.contains("utils-lite"))
+            || Path.of(p).getFileName().toString().startsWith("utils-lite-"))
         .collect(Collectors.toList());
     for (String needed : List.of("runtime-interface-client", "utils-lite")) {
       if (jars.stream().noneMatch(p -> p.contains(needed))) {
