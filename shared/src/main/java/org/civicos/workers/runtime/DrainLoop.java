@@ -19,9 +19,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.civicos.workers.WorkersException;
 import org.civicos.workers.db.Database;
 import org.civicos.workers.db.DatabaseException;
@@ -140,34 +140,41 @@ public final class DrainLoop {
   }
 
   private List<StateChange> runBatch(List<ClaimedJob> jobs, List<Long> jobMillis) {
-    Semaphore slots = new Semaphore(settings.parallelism());
     // The invocation's log context (request id, cold start...) follows each job onto its thread.
     Map<String, String> context = MDC.getCopyOfContextMap();
-    List<Future<StateChange>> pending = new ArrayList<>(jobs.size());
-    try (ExecutorService supervisors = Executors.newThreadPerTaskExecutor(
+    // Up to `parallelism` supervisors take the batch's jobs in claim order, one at a time each; a supervisor
+    // runs its job on a thread of the job's own so that a job past its timeout can be left behind.
+    StateChange[] changes = new StateChange[jobs.size()];
+    AtomicInteger next = new AtomicInteger();
+    int supervisorCount = Math.min(settings.parallelism(), jobs.size());
+    List<Future<?>> supervisors = new ArrayList<>(supervisorCount);
+    try (ExecutorService threads = Executors.newThreadPerTaskExecutor(
         Thread.ofVirtual().name("supervise-", 0).factory())) {
-      for (ClaimedJob job : jobs) {
-        pending.add(supervisors.submit(() -> supervise(job, slots, jobMillis, context)));
+      for (int s = 0; s < supervisorCount; s++) {
+        supervisors.add(threads.submit(() -> {
+          for (int i = next.getAndIncrement(); i < jobs.size(); i = next.getAndIncrement()) {
+            changes[i] = supervise(jobs.get(i), jobMillis, context);
+          }
+          return null;
+        }));
       }
     }
-    List<StateChange> changes = new ArrayList<>(jobs.size());
-    for (int i = 0; i < jobs.size(); i++) {
+    for (Future<?> supervisor : supervisors) {
       try {
-        changes.add(pending.get(i).get());
+        supervisor.get();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new WorkersException("interrupted while collecting job results", e);
       } catch (ExecutionException e) {
         // supervise() catches everything a job can throw; this is a bug in the loop itself.
-        throw new WorkersException("supervising job " + jobs.get(i).id() + " failed", e.getCause());
+        throw new WorkersException("supervising a job of the batch failed", e.getCause());
       }
     }
-    return changes;
+    return java.util.Arrays.asList(changes);
   }
 
-  private StateChange supervise(ClaimedJob job, Semaphore slots, List<Long> jobMillis, Map<String, String> context)
+  private StateChange supervise(ClaimedJob job, List<Long> jobMillis, Map<String, String> context)
       throws InterruptedException {
-    slots.acquire();
     Instant startedAt = clock.instant();
     try {
       if (context != null) {
@@ -204,7 +211,6 @@ public final class DrainLoop {
       return change;
     } finally {
       MDC.clear();
-      slots.release();
     }
   }
 
