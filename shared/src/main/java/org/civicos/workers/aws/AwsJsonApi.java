@@ -24,7 +24,6 @@ import software.amazon.awssdk.http.SdkHttpFullRequest;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
-import software.amazon.awssdk.regions.PartitionMetadata;
 import software.amazon.awssdk.regions.Region;
 
 /**
@@ -69,7 +68,7 @@ public final class AwsJsonApi {
    * newer than this SDK's metadata still resolves.
    */
   public static URI regionalEndpoint(String prefix, Region region) {
-    return URI.create("https://" + prefix + "." + region.id() + "." + PartitionMetadata.of(region).dnsSuffix());
+    return URI.create("https://" + prefix + "." + region.id() + "." + AwsPartitions.dnsSuffix(region.id()));
   }
 
   public URI endpoint() {

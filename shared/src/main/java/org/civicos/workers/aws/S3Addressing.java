@@ -6,8 +6,6 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.http.SdkHttpFullRequest;
 import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.regions.RegionMetadata;
 
 /**
  * Where an S3 object lives on the wire: scheme, host, port and the raw (already encoded) path for a bucket and
@@ -51,9 +49,7 @@ public final class S3Addressing {
     if (region.equals("us-east-1")) {
       return URI.create("https://s3.amazonaws.com");
     }
-    RegionMetadata metadata = Region.of(region).metadata();
-    String suffix = metadata == null ? "amazonaws.com" : metadata.partition().dnsSuffix();
-    return URI.create("https://s3." + region + "." + suffix);
+    return URI.create("https://s3." + region + "." + AwsPartitions.dnsSuffix(region));
   }
 
   public URI endpoint() {
