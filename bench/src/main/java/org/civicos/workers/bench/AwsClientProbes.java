@@ -15,7 +15,9 @@ import org.civicos.workers.notification.NotificationWiring;
  * function's wiring builds at init, from the environment, on the artifact that ships it.
  */
 public final class AwsClientProbes {
-  private static final Env ENV = new Env(Map.of("AWS_REGION", "us-east-1", "S3_ACCESS_KEY_ID", "AKIDPROBE",
+  /** As Lambda sets it: region and the role's credentials in the environment. */
+  private static final Env ENV = new Env(Map.of("AWS_REGION", "us-east-1", "AWS_ACCESS_KEY_ID", "AKIDPROBE",
+      "AWS_SECRET_ACCESS_KEY", "probe", "AWS_SESSION_TOKEN", "probe-token", "S3_ACCESS_KEY_ID", "AKIDPROBE",
       "S3_SECRET_ACCESS_KEY", "probe", "SES_FROM", "noreply@example.org", "SITE_URL", "https://civic.example.org"));
 
   private AwsClientProbes() {

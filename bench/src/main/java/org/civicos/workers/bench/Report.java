@@ -503,9 +503,9 @@ final class Report {
     }
     line("");
     line("**What each dependency costs at init**: a fresh JVM (same flags) on the artifact that ships it loads and"
-        + " initialises only that dependency, the way the wiring does (SDK clients: `builder().region().httpClient("
-        + "url-connection).build()`); in-process time of that step, median (min–max) of " + c.get("runs")
-        + " JVMs. Steps overlap (every SDK client includes the SDK core, Jackson and the HTTP client), so they do"
+        + " initialises only that dependency, the way the wiring does (our AWS clients: `AwsClients.fromEnv` with Lambda's"
+        + " environment credentials, then the client; the S3 step also signs one upload URL); in-process time of that step, median (min–max) of " + c.get("runs")
+        + " JVMs. Steps overlap (every AWS client step includes Jackson and the SDK's signer classes), so they do"
         + " not add up.");
     line("");
     line("| dependency | artifact | init ms (in process) | whole JVM ms |");
@@ -516,18 +516,24 @@ final class Report {
           + spread(d.get("process_wall_ms"), 0) + " |");
     }
     line("");
-    line("**What limits it.** No function builds an AWS SDK service client any more: Lambda Invoke (continuations),"
-        + " S3 (GetObject/PutObject/HeadObject, presigned PUT) and SES SendEmail are SigV4-signed with the SDK's"
-        + " signer (`http-auth-aws`) and sent on its url-connection HTTP client (`LambdaInvoker`, `S3ObjectClient`,"
-        + " `SesApi`); the rows above show what building each costs now. What remains at init is mostly class"
-        + " loading and JIT-less first use of Jackson, logback, pgjdbc and the SDK's credential chain and signer —"
-        + " each a few hundred ms on this machine, against a hello-world that loads almost nothing. **What would"
-        + " close the rest**: SnapStart (supported by the template) takes init off the cold path altogether;"
-        + " without it, a smaller JSON path than Jackson databind for the few shapes we read, or an AppCDS archive"
-        + " of the function's classes (it must be dumped by the exact JVM build that runs it, so it needs a build"
-        + " step inside the Lambda runtime image, or a container-image function). **Size**: the thumbnail worker is the largest because it carries PDFBox + FontBox (PDF"
-        + " thumbnails, ~3.6 MB); the rest is Jackson, pgjdbc, logback and the SDK core, regions and auth modules"
-        + " the signer needs.");
+    line("**What limits it.** No function builds an AWS SDK client: Lambda Invoke (continuations), S3"
+        + " (GetObject/PutObject/HeadObject, presigned PUT) and SES SendEmail are SigV4-signed with the SDK's signer"
+        + " (`http-auth-aws`) and sent on `UrlConnectionTransport`, the JDK's `HttpURLConnection` behind the SDK's"
+        + " HTTP interface (`LambdaInvoker`, `S3ObjectClient`, `SesApi`). Credentials come from Lambda's"
+        + " environment variables (or, under SnapStart, the container credentials endpoint) without building the"
+        + " SDK's default chain, and service endpoints from the region's name without the SDK's partition metadata:"
+        + " the SDK's URLConnection client builder, default credential chain and partition metadata each loaded"
+        + " about a hundred milliseconds of classes at every cold start for settings we never change. What remains"
+        + " at init is class loading and JIT-less first use of Jackson and logback (the two largest rows above),"
+        + " against a hello-world that loads almost nothing; the signer's first signature (JCA's HMAC included)"
+        + " falls in the first response, not in init. **What would close the rest**: SnapStart (supported by the"
+        + " template) takes init off the cold path altogether; without it, a minimal SLF4J provider writing our"
+        + " JSON lines instead of logback, a smaller JSON path than Jackson databind for the few shapes we read, or"
+        + " an AppCDS archive of the function's classes (it must be dumped by the exact JVM build that runs it, so"
+        + " it needs a build step inside the Lambda runtime image, or a container-image function). **Size**: the"
+        + " thumbnail worker is the largest because it carries PDFBox + FontBox (PDF thumbnails, ~3.6 MB); the rest"
+        + " is Jackson, pgjdbc, logback and the SDK core, regions and auth modules the signer and the CLI's"
+        + " credential fallback need.");
     line("");
   }
 

@@ -68,7 +68,6 @@ import org.civicos.workers.thumbnail.image.ThumbnailRenderer;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -161,8 +160,7 @@ public final class ChaosRig implements AutoCloseable {
     this.s3Proxy = FaultProxy.start(S3TestServer.endpoint(), FaultProxy.Flavor.S3, Duration.ofSeconds(3));
     this.ses = FakeSesServer.start();
     this.sesProxy = FaultProxy.start(ses.endpoint(), FaultProxy.Flavor.SES, Duration.ofSeconds(3));
-    var http = UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(1))
-        .socketTimeout(Duration.ofMillis(1500)).build();
+    var http = new org.civicos.workers.aws.UrlConnectionTransport(Duration.ofSeconds(1), Duration.ofMillis(1500));
     // The thumbnail worker's own S3 client through the fault proxy (its retries meet the planted faults).
     this.s3 = new S3ObjectClient(http, new S3Addressing(s3Proxy.endpoint(), true), new S3RequestSigner(
         StaticCredentialsProvider.create(AwsBasicCredentials.create(S3TestServer.ACCESS_KEY, S3TestServer.SECRET_KEY)),

@@ -20,7 +20,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 
 class AwsJsonApiTest {
@@ -69,7 +68,7 @@ class AwsJsonApiTest {
   }
 
   private AwsJsonApi api(String basePath) {
-    return new AwsJsonApi(UrlConnectionHttpClient.create(), CREDENTIALS, "ses", Region.EU_CENTRAL_1,
+    return new AwsJsonApi(new UrlConnectionTransport(), CREDENTIALS, "ses", Region.EU_CENTRAL_1,
         URI.create("http://127.0.0.1:" + server.getAddress().getPort() + basePath), FIXED);
   }
 

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** Our client's retries, with S3's own fault answers planted by FaultProxy in front of S3Mock. */
@@ -34,8 +33,7 @@ class S3ObjectClientRetryTest {
   @BeforeEach
   void start() {
     proxy = FaultProxy.start(S3TestServer.endpoint(), FaultProxy.Flavor.S3, Duration.ofSeconds(2));
-    var http = UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(1))
-        .socketTimeout(Duration.ofMillis(500)).build();
+    var http = new UrlConnectionTransport(Duration.ofSeconds(1), Duration.ofMillis(500));
     client = new S3ObjectClient(http, new S3Addressing(proxy.endpoint(), true),
         new S3RequestSigner(S3ObjectClientTest.KEYS, "us-east-1", Clock.systemUTC()), Duration.ofMillis(20));
   }

@@ -18,7 +18,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
@@ -34,7 +33,7 @@ class S3ObjectClientTest {
   }
 
   static S3ObjectClient client(URI endpoint) {
-    return new S3ObjectClient(UrlConnectionHttpClient.create(), new S3Addressing(endpoint, true),
+    return new S3ObjectClient(new UrlConnectionTransport(), new S3Addressing(endpoint, true),
         new S3RequestSigner(KEYS, "us-east-1", Clock.systemUTC()), Duration.ofMillis(10));
   }
 

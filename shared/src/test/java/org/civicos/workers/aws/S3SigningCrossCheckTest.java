@@ -166,7 +166,7 @@ class S3SigningCrossCheckTest {
       String date = theirs.headers().getFirst("x-amz-date");
       S3RequestSigner signer = new S3RequestSigner(SESSION, "eu-west-1",
           Clock.fixed(LocalDateTime.parse(date, AMZ_DATE).toInstant(ZoneOffset.UTC), ZoneOffset.UTC));
-      S3ObjectClient client = new S3ObjectClient(UrlConnectionHttpClient.create(),
+      S3ObjectClient client = new S3ObjectClient(new UrlConnectionTransport(),
           new S3Addressing(server.endpoint(), true), signer);
       client.putObject("civic-os-files", KEY, body, "image/png", true);
       SigV4Verifier.Seen mine = server.seen.get(1);
@@ -201,7 +201,7 @@ class S3SigningCrossCheckTest {
   @Test
   void everyRequestOurClientSendsPassesAnIndependentSignatureCheck() throws Exception {
     try (SigV4Verifier server = new SigV4Verifier("ASIACROSSCHECK", "session/secret+key")) {
-      S3ObjectClient client = new S3ObjectClient(UrlConnectionHttpClient.create(),
+      S3ObjectClient client = new S3ObjectClient(new UrlConnectionTransport(),
           new S3Addressing(server.endpoint(), true), new S3RequestSigner(SESSION, "eu-west-1", Clock.systemUTC()));
       client.putObject("civic-os-files", KEY, new byte[] {1, 2, 3}, "image/png", true);
       client.putObject("civic-os-files", "empty.txt", new byte[0], "text/plain", false);

@@ -22,7 +22,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 
 /**
@@ -50,7 +49,7 @@ class SesMailerTest {
   }
 
   static AwsJsonApi api(FakeSesServer ses) {
-    return new AwsJsonApi(UrlConnectionHttpClient.create(), StaticCredentialsProvider.create(
+    return new AwsJsonApi(new org.civicos.workers.aws.UrlConnectionTransport(), StaticCredentialsProvider.create(
         AwsBasicCredentials.create(SesEmulator.ACCESS_KEY, SesEmulator.SECRET_KEY)), "ses", Region.US_EAST_1,
         ses.endpoint(), Clock.systemUTC());
   }

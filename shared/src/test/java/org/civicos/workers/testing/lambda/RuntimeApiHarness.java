@@ -107,6 +107,7 @@ public final class RuntimeApiHarness implements AutoCloseable {
     env.put("AWS_REGION", "us-east-1");
     env.put("AWS_ACCESS_KEY_ID", "AKIDHARNESS");
     env.put("AWS_SECRET_ACCESS_KEY", "harness-secret");
+    env.put("AWS_SESSION_TOKEN", "harness-session-token");
     env.put("AWS_ENDPOINT_URL_LAMBDA", invokeEndpoint());
     env.putAll(environment);
     startNanos = System.nanoTime();
