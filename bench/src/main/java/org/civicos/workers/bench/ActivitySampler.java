@@ -10,13 +10,16 @@ import org.civicos.workers.db.DatabaseUrl;
 
 /**
  * Samples pg_stat_activity every {@code periodMillis} from a connection of its own and keeps, per phase label
- * (whatever the phase supplier says at sample time), the maximum of each counted column.
+ * (whatever the phase supplier says at sample time), the maximum of each counted column. Client-side gauges, if
+ * given, are read right after each query and kept as further columns ({@code columns}, {@code columns + 1}...),
+ * so the server's count and ours come from the same instant, give or take the query.
  */
 public final class ActivitySampler implements AutoCloseable {
   private final String sql;
   private final int columns;
   private final long periodMillis;
   private final Supplier<String> phase;
+  private final java.util.function.LongSupplier[] gauges;
   private final Thread thread;
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final ConcurrentHashMap<String, long[]> maxima = new ConcurrentHashMap<>();
@@ -24,8 +27,10 @@ public final class ActivitySampler implements AutoCloseable {
   private volatile Exception failure;
 
   /** @param sql one row of {@code columns} bigint counts */
-  public ActivitySampler(DatabaseUrl admin, String sql, int columns, long periodMillis, Supplier<String> phase) {
+  public ActivitySampler(DatabaseUrl admin, String sql, int columns, long periodMillis, Supplier<String> phase,
+      java.util.function.LongSupplier... gauges) {
     this.sql = sql;
+    this.gauges = gauges.clone();
     this.columns = columns;
     this.periodMillis = periodMillis;
     this.phase = phase;
@@ -37,17 +42,20 @@ public final class ActivitySampler implements AutoCloseable {
       long next = System.nanoTime();
       while (running.get()) {
         String label = phase.get();
-        long[] row = new long[columns];
+        long[] row = new long[columns + gauges.length];
         try (ResultSet rs = st.executeQuery()) {
           rs.next();
           for (int i = 0; i < columns; i++) {
             row[i] = rs.getLong(i + 1);
           }
         }
+        for (int g = 0; g < gauges.length; g++) {
+          row[columns + g] = gauges[g].getAsLong();
+        }
         if (label != null) {
           maxima.merge(label, row, (a, b) -> {
-            long[] m = new long[columns];
-            for (int i = 0; i < columns; i++) {
+            long[] m = new long[a.length];
+            for (int i = 0; i < a.length; i++) {
               m[i] = Math.max(a[i], b[i]);
             }
             return m;

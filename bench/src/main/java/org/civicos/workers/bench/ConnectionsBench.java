@@ -41,6 +41,10 @@ final class ConnectionsBench {
   static final int HANDLERS = 1;
   static final int WORKERS = 2;
   static final int SERVER = 3;
+  /** Client-side gauges after the 8 server columns: poller, handlers (physical connections we hold open). */
+  static final int CLIENT_POLLER = 8;
+  static final int CLIENT_HANDLERS = 9;
+  static final int CLIENT_ALL = 10;
 
   private final Bench bench;
 
@@ -104,7 +108,9 @@ final class ConnectionsBench {
     List<Double> tickMillis = new ArrayList<>();
     long invocations = 0;
     try (Fleet fleet = new Fleet(tenants(urls), QueueCatalog.all(), RESERVED, POLLER_PARALLELISM, 0, drain());
-        ActivitySampler sampler = new ActivitySampler(Pg.admin(), SAMPLE_SQL, 8, SAMPLE_MS, phase::get)) {
+        ActivitySampler sampler = new ActivitySampler(Pg.admin(), SAMPLE_SQL, 8, SAMPLE_MS, phase::get,
+            fleet::pollerConnectionsOpen, fleet::handlerConnectionsOpen,
+            () -> fleet.pollerConnectionsOpen() + fleet.handlerConnectionsOpen())) {
       Thread.sleep(300);
       for (int i = 1; i <= ticks; i++) {
         phase.set("tick");
@@ -129,6 +135,9 @@ final class ConnectionsBench {
         p.put("max_poller_connections", sampler.max(label, POLLER));
         p.put("max_server_connections_on_tenant_dbs", sampler.max(label, SERVER));
         p.put("max_server_connections_one_db", sampler.max(label, 7));
+        p.put("max_client_poller_connections", sampler.max(label, CLIENT_POLLER));
+        p.put("max_client_handler_connections", sampler.max(label, CLIENT_HANDLERS));
+        p.put("max_client_worker_connections", sampler.max(label, CLIENT_ALL));
         m.put(label, p);
       }
     }
@@ -151,7 +160,9 @@ final class ConnectionsBench {
     Map<String, Object> m = new LinkedHashMap<>();
     long start = System.nanoTime();
     try (Fleet fleet = new Fleet(tenants(urls), QueueCatalog.all(), RESERVED, POLLER_PARALLELISM, jobMillis, drain());
-        ActivitySampler sampler = new ActivitySampler(Pg.admin(), SAMPLE_SQL, 8, SAMPLE_MS, phase::get)) {
+        ActivitySampler sampler = new ActivitySampler(Pg.admin(), SAMPLE_SQL, 8, SAMPLE_MS, phase::get,
+            fleet::pollerConnectionsOpen, fleet::handlerConnectionsOpen,
+            () -> fleet.pollerConnectionsOpen() + fleet.handlerConnectionsOpen())) {
       int tick = 0;
       while (fleet.jobsCompleted.get() < total && tick < 120) {
         fleet.poller.tick("busy-" + ++tick);
@@ -184,6 +195,9 @@ final class ConnectionsBench {
       m.put("max_server_connections_on_tenant_dbs", sampler.max("busy", SERVER));
       m.put("max_server_connections_one_db", sampler.max("busy", 7));
       m.put("server_connections_still_open_1s_after", sampler.max("after", SERVER));
+      m.put("max_client_poller_connections", sampler.max("busy", CLIENT_POLLER));
+      m.put("max_client_handler_connections", sampler.max("busy", CLIENT_HANDLERS));
+      m.put("max_client_worker_connections", sampler.max("busy", CLIENT_ALL));
       m.put("ceiling", RESERVED * QueueCatalog.all().size() + POLLER_PARALLELISM);
     }
     Bench.log("connections busy: %s", m);

@@ -35,6 +35,7 @@ public final class Fleet implements AutoCloseable {
   public final AtomicLong invocationsWithOtherThanOne = new AtomicLong();
   public final AtomicLong maxPerInvocation = new AtomicLong();
   public final AtomicLong jobsCompleted = new AtomicLong();
+  private final java.util.Queue<TenantDatabases> handlerPools = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   public Fleet(TenantDirectory tenants, List<QueueCatalog.Entry> queues, int reserved, int pollerParallelism,
       long jobMillis, DrainSettings drain) {
@@ -44,7 +45,7 @@ public final class Fleet implements AutoCloseable {
         workers.add(new NoopWorker(kind, jobMillis));
       }
       invoker.register(entry.function(), () -> Handlers.sandbox(entry.function(), entry.spec(), tenants, workers, drain,
-          invoker, HANDLER_APP_PREFIX + entry.function(), (function, activation, result, opened) -> {
+          invoker, HANDLER_APP_PREFIX + entry.function(), handlerPools::add, (function, activation, result, opened) -> {
             invocations.incrementAndGet();
             connectionsOpened.addAndGet(opened);
             maxPerInvocation.accumulateAndGet(opened, Math::max);
@@ -75,6 +76,16 @@ public final class Fleet implements AutoCloseable {
 
   public long pollerConnectionsOpened() {
     return pollerPools.all().stream().mapToLong(d -> d.connectionsOpened()).sum();
+  }
+
+  /** Physical connections the poller holds open right now, counted on our side. */
+  public long pollerConnectionsOpen() {
+    return pollerPools.all().stream().mapToLong(d -> d.physicalConnections()).sum();
+  }
+
+  /** Physical connections the handler sandboxes hold open right now, counted on our side. */
+  public long handlerConnectionsOpen() {
+    return handlerPools.stream().flatMap(p -> p.all().stream()).mapToLong(d -> d.physicalConnections()).sum();
   }
 
   public boolean awaitIdle(Duration timeout) throws InterruptedException {

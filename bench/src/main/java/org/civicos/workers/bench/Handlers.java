@@ -35,8 +35,9 @@ public final class Handlers {
   /** A LocalInvoker sandbox around a freshly built handler; continuations go back to the same function. */
   public static LocalInvoker.Sandbox sandbox(String function, QueueSpec spec, TenantDirectory tenants,
       List<JobWorker<?>> workers, DrainSettings drain, Invoker invoker, String applicationName,
-      SandboxObserver observer) {
+      java.util.function.Consumer<TenantDatabases> pools, SandboxObserver observer) {
     HandlerParts parts = build(function, spec, tenants, workers, drain, invoker, applicationName);
+    pools.accept(parts.databases());
     return new LocalInvoker.Sandbox() {
       @Override
       public void invoke(Activation activation, Deadline deadline, String id) {

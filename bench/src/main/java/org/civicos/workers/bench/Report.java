@@ -148,14 +148,16 @@ final class Report {
       long settle = (long) num(map(idle.get("settle")).get("max_worker_connections"));
       long during = (long) num(map(idle.get("tick")).get("max_worker_connections"));
       line("| 2a | idle: 0 worker connections between ticks | " + Math.max(between, settle) + " | " + met(between + settle == 0) + " |");
+      Object clientDuring = map(idle.get("tick")).get("max_client_worker_connections");
       line("| 2a | idle: ≤ poller parallelism (" + c.get("poller_parallelism") + ") during a tick | " + during
-          + " in pg_stat_activity | "
+          + " in pg_stat_activity" + (clientDuring == null ? "" : "; " + clientDuring + " open on our side") + " | "
           + met(during <= num(c.get("poller_parallelism"))) + (during > num(c.get("poller_parallelism"))
           ? " (see §2: a backend still exiting after its client closed)" : "") + " |");
       Map<String, Object> busy = map(c.get("busy_direct"));
       long maxWorkers = (long) num(busy.get("max_worker_connections"));
+      Object clientBusy = busy.get("max_client_worker_connections");
       line("| 2b | busy: ≤ ΣR + poller parallelism (" + (long) num(busy.get("ceiling")) + ") | " + maxWorkers
-          + " in pg_stat_activity | " + met(maxWorkers <= num(busy.get("ceiling")))
+          + " in pg_stat_activity" + (clientBusy == null ? "" : "; " + clientBusy + " open on our side") + " | " + met(maxWorkers <= num(busy.get("ceiling")))
           + (maxWorkers > num(busy.get("ceiling")) ? " (see §2: backends still exiting after their client closed)" : "")
           + " |");
       line("| 2b | exactly 1 connection per invocation | " + f2(num(busy.get("connections_per_invocation")))
@@ -318,26 +320,31 @@ final class Report {
         + " backend on the tenant databases except the benchmark's own. Phases: *tick* (a tick running), *settle*"
         + " (first 100 ms after a tick returned, while backends exit), *between* (the rest). Connections per"
         + " invocation are counted in process (physical connections the sandbox's pools opened during the"
-        + " invocation) and cross-checked with `pg_stat_database.sessions`.");
+        + " invocation) and cross-checked with `pg_stat_database.sessions`. Right after each `pg_stat_activity`"
+        + " sample the sampler also counts, in process, the physical connections the poller's and the sandboxes'"
+        + " pools hold open at that moment (*open on our side*), so each server count has the client's count of"
+        + " the same instant beside it.");
     line("");
     Map<String, Object> idle = map(c.get("idle_direct"));
     line("**(a) Idle** (" + idle.get("ticks") + " ticks, no jobs; tick " + spread(idle.get("tick_ms"), 0) + " ms, "
         + idle.get("invocations") + " invocations, " + idle.get("poller_connections_opened")
         + " poller connections opened = one per tenant per tick):");
     line("");
-    line("By construction the client side never holds more than P poller connections (P threads, one pool of one"
-        + " per tenant, released before the next tenant) plus R per handler (the invoker's reserved concurrency, one"
-        + " pool of one per sandbox). The server's count can still exceed that by one or two for a few"
+    line("By construction the client side never holds more than P poller connections (P threads, one connection"
+        + " per tenant, closed before the next tenant) plus R per handler (the invoker's reserved concurrency, one"
+        + " pool of one per sandbox); the *open on our side* column measures it. The server's count can still exceed"
+        + " that by one or two for a few"
         + " milliseconds: with `DB_RELEASE=evict` a thread closes one connection and at once opens the next, and the"
         + " closed connection's backend stays in `pg_stat_activity` — holding its `max_connections` slot — until"
         + " its process has exited. A ceiling sized exactly at ΣR + P can therefore be touched by one; keep one or"
         + " two slots of headroom.");
     line("");
-    line("| phase | max worker connections | max server connections on tenant DBs |");
-    line("|---|---:|---:|");
+    line("| phase | max worker connections (pg_stat_activity) | max open on our side | max server connections on tenant DBs |");
+    line("|---|---:|---:|---:|");
     for (String p : List.of("tick", "settle", "between")) {
-      line("| " + p + " | " + map(idle.get(p)).get("max_worker_connections") + " | "
-          + map(idle.get(p)).get("max_server_connections_on_tenant_dbs") + " |");
+      Object client = map(idle.get(p)).get("max_client_worker_connections");
+      line("| " + p + " | " + map(idle.get(p)).get("max_worker_connections") + " | " + (client == null ? "—" : client)
+          + " | " + map(idle.get(p)).get("max_server_connections_on_tenant_dbs") + " |");
     }
     line("");
     Map<String, Object> busy = map(c.get("busy_direct"));
@@ -347,8 +354,13 @@ final class Report {
     line("");
     line("| | |");
     line("|---|---:|");
-    line("| max concurrent worker connections (poller + handlers) | " + busy.get("max_worker_connections")
-        + " (ceiling ΣR + P = " + busy.get("ceiling") + ") |");
+    line("| max concurrent worker connections (poller + handlers) in pg_stat_activity | "
+        + busy.get("max_worker_connections") + " (ceiling ΣR + P = " + busy.get("ceiling") + ") |");
+    if (busy.get("max_client_worker_connections") != null) {
+      line("| max open on our side (poller + handlers, same instants) | " + busy.get("max_client_worker_connections")
+          + " (poller " + busy.get("max_client_poller_connections") + ", handlers "
+          + busy.get("max_client_handler_connections") + ") |");
+    }
     line("| max handler connections / per handler (s3-signer, thumbnail-worker, notification-worker) | "
         + busy.get("max_handler_connections") + " / " + busy.get("max_per_handler") + " |");
     line("| max poller connections | " + busy.get("max_poller_connections") + " |");
@@ -393,7 +405,9 @@ final class Report {
         + go.get("explicit_limits_per_instance") + ", consolidated service " + go.get("consolidated_per_instance")
         + ", pgx defaults " + go.get("default_per_instance") + " — held whether or not there is work. Ours: 0 while"
         + " idle, at most P = " + c.get("poller_parallelism") + " during a tick, at most ΣR + P = "
-        + busy.get("ceiling") + " across all tenants while busy (measured " + busy.get("max_worker_connections") + ").");
+        + busy.get("ceiling") + " across all tenants while busy (measured: " + busy.get("max_worker_connections")
+        + " in pg_stat_activity" + (busy.get("max_client_worker_connections") == null ? ""
+        : ", " + busy.get("max_client_worker_connections") + " open on our side") + ").");
     line("");
   }
 

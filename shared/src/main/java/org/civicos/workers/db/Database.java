@@ -25,8 +25,10 @@ public final class Database implements AutoCloseable {
   private final PgConnectionFactory factory;
   private final Semaphore permits;
   private final boolean direct;
-  private HikariDataSource pool;
+  private volatile HikariDataSource pool;
   private Connection held;
+  /** Held connections from the start of their connect until their close returned (direct mode). */
+  private final java.util.concurrent.atomic.AtomicInteger heldOpen = new java.util.concurrent.atomic.AtomicInteger();
 
   public Database(String name, DatabaseUrl url, DbSettings settings, CredentialSource credentials) {
     this.name = name;
@@ -79,8 +81,17 @@ public final class Database implements AutoCloseable {
     if (!direct) {
       return pool().getConnection();
     }
-    if (held == null || held.isClosed()) {
-      held = factory.getConnection();
+    if (held != null && held.isClosed()) {
+      dropHeld();
+    }
+    if (held == null) {
+      heldOpen.incrementAndGet();
+      try {
+        held = factory.getConnection();
+      } catch (SQLException | RuntimeException e) {
+        heldOpen.decrementAndGet();
+        throw e;
+      }
     }
     return held;
   }
@@ -93,8 +104,7 @@ public final class Database implements AutoCloseable {
     if (!direct) {
       closeQuietly(connection);
     } else if (broken) {
-      closeQuietly(held);
-      held = null;
+      dropHeld();
     }
   }
 
@@ -152,6 +162,15 @@ public final class Database implements AutoCloseable {
     closePool();
   }
 
+  /**
+   * Physical connections open right now, without waiting for a borrower: a held connection counts from the start
+   * of its connect until its close returned, a pool's from Hikari's count. For monitoring and benchmarks.
+   */
+  public int physicalConnections() {
+    HikariDataSource p = pool;
+    return heldOpen.get() + (p == null || p.getHikariPoolMXBean() == null ? 0 : p.getHikariPoolMXBean().getTotalConnections());
+  }
+
   /** True while a pool or a held connection exists. */
   public synchronized boolean isOpen() {
     return pool != null || held != null;
@@ -171,9 +190,14 @@ public final class Database implements AutoCloseable {
       pool = null;
     }
     if (held != null) {
-      closeQuietly(held);
-      held = null;
+      dropHeld();
     }
+  }
+
+  private void dropHeld() {
+    closeQuietly(held);
+    held = null;
+    heldOpen.decrementAndGet();
   }
 
   private HikariConfig hikariConfig() {

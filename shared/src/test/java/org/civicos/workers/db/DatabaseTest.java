@@ -69,6 +69,47 @@ class DatabaseTest {
   }
 
   @Test
+  void physicalConnectionsCountsWhatIsOpenWithoutWaitingForTheBorrower() throws Exception {
+    try (Database evict = new Database("t", url, settings("civic-workers/gauge-e", DbSettings.ReleasePolicy.EVICT), CredentialSource.fromUrl());
+        Database keep = new Database("t", url, settings("civic-workers/gauge-k", DbSettings.ReleasePolicy.KEEP), CredentialSource.fromUrl())) {
+      assertThat(evict.physicalConnections()).isZero();
+      java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.CountDownLatch leave = new java.util.concurrent.CountDownLatch(1);
+      Thread borrower = Thread.ofPlatform().start(() -> evict.withConnection("hold", c -> {
+        inside.countDown();
+        try {
+          leave.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return null;
+      }));
+      inside.await();
+      assertThat(evict.physicalConnections()).isEqualTo(1); // read while the borrower holds the connection
+      leave.countDown();
+      borrower.join();
+      assertThat(evict.physicalConnections()).isEqualTo(1);
+      evict.release();
+      assertThat(evict.physicalConnections()).isZero();
+
+      // A server-side drop is noticed at the next borrow, and the dead connection is not counted twice.
+      selectOne(evict);
+      Sql.rows(url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'civic-workers/gauge-e'");
+      assertThatThrownBy(() -> selectOne(evict)).isInstanceOf(DatabaseException.class);
+      selectOne(evict);
+      assertThat(evict.physicalConnections()).isEqualTo(1);
+      evict.release();
+      assertThat(evict.physicalConnections()).isZero();
+
+      selectOne(keep);
+      keep.release();
+      assertThat(keep.physicalConnections()).isEqualTo(1);
+      keep.close();
+      assertThat(keep.physicalConnections()).isZero();
+    }
+  }
+
+  @Test
   void concurrentCallersShareTheSingleConnectionOneAtATime() throws Exception {
     String app = "civic-workers/shared";
     try (Database db = new Database("t", url, settings(app, DbSettings.ReleasePolicy.KEEP), CredentialSource.fromUrl())) {
