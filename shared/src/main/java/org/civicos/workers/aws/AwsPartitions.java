@@ -1,6 +1,8 @@
 package org.civicos.workers.aws;
 
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The DNS suffix of a region's partition, from the region's name alone. The SDK answers this from its generated
@@ -9,29 +11,27 @@ import java.util.Locale;
  * than this table still resolves in its partition.
  */
 public final class AwsPartitions {
+  /** Region-name prefix → the partition's DNS suffix; longer prefixes first ({@code us-isob-} before {@code us-iso-}). */
+  private static final List<Map.Entry<String, String>> PARTITIONS = List.of(
+      Map.entry("cn-", "amazonaws.com.cn"),
+      Map.entry("us-isob-", "sc2s.sgov.gov"),
+      Map.entry("us-isof-", "csp.hci.ic.gov"),
+      Map.entry("us-iso-", "c2s.ic.gov"),
+      Map.entry("eu-isoe-", "cloud.adc-e.uk"),
+      Map.entry("eusc-", "amazonaws.eu"));
+  /** The commercial partition's, and aws-us-gov's. */
+  private static final String DEFAULT_SUFFIX = "amazonaws.com";
+
   private AwsPartitions() {
   }
 
   public static String dnsSuffix(String region) {
-    String r = region.toLowerCase(Locale.ROOT);
-    if (r.startsWith("cn-")) {
-      return "amazonaws.com.cn";
+    String name = region.toLowerCase(Locale.ROOT);
+    for (Map.Entry<String, String> partition : PARTITIONS) {
+      if (name.startsWith(partition.getKey())) {
+        return partition.getValue();
+      }
     }
-    if (r.startsWith("us-isob-")) {
-      return "sc2s.sgov.gov";
-    }
-    if (r.startsWith("us-isof-")) {
-      return "csp.hci.ic.gov";
-    }
-    if (r.startsWith("us-iso-")) {
-      return "c2s.ic.gov";
-    }
-    if (r.startsWith("eu-isoe-")) {
-      return "cloud.adc-e.uk";
-    }
-    if (r.startsWith("eusc-")) {
-      return "amazonaws.eu";
-    }
-    return "amazonaws.com"; // the commercial partition and aws-us-gov
+    return DEFAULT_SUFFIX;
   }
 }
