@@ -352,12 +352,13 @@ final class Report {
     line("");
     line("By construction the client side never holds more than P poller connections (P threads, one connection"
         + " per tenant, closed before the next tenant) plus R per handler (the invoker's reserved concurrency, one"
-        + " pool of one per sandbox); the *open on our side* column measures it. The server's count can still exceed"
-        + " that by one or two for a few"
-        + " milliseconds: with `DB_RELEASE=evict` a thread closes one connection and at once opens the next, and the"
-        + " closed connection's backend stays in `pg_stat_activity` — holding its `max_connections` slot — until"
-        + " its process has exited. A ceiling sized exactly at ΣR + P can therefore be touched by one; keep one or"
-        + " two slots of headroom.");
+        + " pool of one per sandbox); the *open on our side* column measures it. The server's count matches it"
+        + " because a close waits for the backend to be gone: pgjdbc's own close sends Terminate and returns while"
+        + " the backend is still exiting — still in `pg_stat_activity`, still holding its `max_connections` slot —"
+        + " and with `DB_RELEASE=evict` the thread then opens the next tenant's connection at once, which showed"
+        + " here as one to four backends more than our side held. Our sockets (`AwaitServerCloseSocketFactory`)"
+        + " wait, at most 500 ms, for the server to close its end, which PostgreSQL does only after the backend has"
+        + " left shared memory; an idle tick costs a few milliseconds more for it.");
     line("");
     line("| phase | max worker connections (pg_stat_activity) | max open on our side | max server connections on tenant DBs |");
     line("|---|---:|---:|---:|");

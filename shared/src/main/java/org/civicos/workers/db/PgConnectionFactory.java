@@ -52,6 +52,8 @@ public final class PgConnectionFactory implements DataSource {
     props.setProperty("loginTimeout", Long.toString(Math.max(1, settings.connectTimeout().toSeconds())));
     props.setProperty("socketTimeout", Long.toString(Math.max(1, settings.socketTimeout().toSeconds())));
     props.setProperty("tcpKeepAlive", "true");
+    // A closed connection's server slot is free when close() returns (see AwaitServerCloseSocketFactory).
+    props.setProperty("socketFactory", AwaitServerCloseSocketFactory.class.getName());
     if (settings.auth() == DbSettings.AuthMode.IAM && !url.parameters().containsKey("sslmode")) {
       // IAM tokens are bearer credentials: only send them over a verified TLS connection.
       props.setProperty("sslmode", "verify-full");
