@@ -25,8 +25,9 @@ import software.amazon.awssdk.core.exception.SdkClientException;
  * SnapStart function ({@code AWS_CONTAINER_CREDENTIALS_FULL_URI} and {@code AWS_CONTAINER_AUTHORIZATION_TOKEN};
  * ECS uses the same protocol with a relative URI). A GET with the token in {@code Authorization} answers
  * {@code AccessKeyId}, {@code SecretAccessKey}, {@code Token} and {@code Expiration}; the answer is kept until
- * {@value #REFRESH_MINUTES} minutes before it expires (or half its life, if shorter), then fetched again. A failed fetch is tried {@value #ATTEMPTS} times and then reported as the SDK's
- * {@link SdkClientException}, as its provider would.
+ * {@value #REFRESH_MINUTES} minutes before it expires (or half its life, if shorter), then fetched again. A failed
+ * fetch is tried {@value #ATTEMPTS} times; if all fail, credentials that have not expired yet are used on, and
+ * otherwise the failure is reported as the SDK's {@link SdkClientException}, as its provider would.
  */
 public final class ContainerCredentials implements AwsCredentialsProvider {
   static final int REFRESH_MINUTES = 15;
@@ -40,6 +41,7 @@ public final class ContainerCredentials implements AwsCredentialsProvider {
   private final Clock clock;
   private AwsSessionCredentials current;
   private Instant refreshAt = Instant.MIN;
+  private Instant expiresAt = Instant.MIN;
 
   public ContainerCredentials(URI uri, Supplier<Optional<String>> authorization, Clock clock) {
     this.uri = uri;
@@ -53,6 +55,10 @@ public final class ContainerCredentials implements AwsCredentialsProvider {
    * AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE} (it is rotated); empty when neither URI is set.
    */
   public static Optional<ContainerCredentials> fromEnv(org.civicos.workers.config.Env env) {
+    return fromEnv(env, Clock.systemUTC());
+  }
+
+  static Optional<ContainerCredentials> fromEnv(org.civicos.workers.config.Env env, Clock clock) {
     Optional<URI> uri = env.optional("AWS_CONTAINER_CREDENTIALS_FULL_URI").map(URI::create)
         .or(() -> env.optional("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI").map(r -> URI.create(ECS_HOST + r)));
     if (uri.isEmpty()) {
@@ -61,17 +67,12 @@ public final class ContainerCredentials implements AwsCredentialsProvider {
     Optional<String> token = env.optional("AWS_CONTAINER_AUTHORIZATION_TOKEN");
     Optional<String> tokenFile = env.optional("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
     Supplier<Optional<String>> authorization = () -> tokenFile.map(ContainerCredentials::readToken).or(() -> token);
-    return Optional.of(new ContainerCredentials(uri.get(), authorization, Clock.systemUTC()));
+    return Optional.of(new ContainerCredentials(uri.get(), authorization, clock));
   }
 
   /** Where the credentials come from. */
   public URI uri() {
     return uri;
-  }
-
-  /** The Authorization value the next fetch sends (tests build a provider on another URI with it). */
-  Optional<String> authorizationForTest() {
-    return authorization.get();
   }
 
   private static String readToken(String file) {
@@ -85,7 +86,14 @@ public final class ContainerCredentials implements AwsCredentialsProvider {
   @Override
   public synchronized AwsCredentials resolveCredentials() {
     if (current == null || !clock.instant().isBefore(refreshAt)) {
-      fetch();
+      try {
+        fetch();
+      } catch (SdkClientException e) {
+        if (current == null || !clock.instant().isBefore(expiresAt)) {
+          throw e;
+        }
+        // Early refresh failed; what we have is valid until it expires, and the next call tries again.
+      }
     }
     return current;
   }
@@ -101,6 +109,7 @@ public final class ContainerCredentials implements AwsCredentialsProvider {
         Instant expires = answer.hasNonNull("Expiration") ? Instant.parse(answer.get("Expiration").asText())
             : Instant.MAX;
         current = AwsSessionCredentials.create(keyId, secret, token);
+        expiresAt = expires;
         // Short-lived answers are kept for half their life, so a fetch does not happen on every call.
         Instant now = clock.instant();
         Duration life = expires.equals(Instant.MAX) ? Duration.ofDays(1) : Duration.between(now, expires);
@@ -109,7 +118,9 @@ public final class ContainerCredentials implements AwsCredentialsProvider {
         return;
       } catch (IOException | DateTimeParseException e) {
         last = e;
-        sleep(100L * attempt);
+        if (attempt < ATTEMPTS) {
+          sleep(100L * attempt);
+        }
       }
     }
     throw SdkClientException.create("could not get credentials from the container credentials endpoint "

@@ -87,8 +87,7 @@ class ContainerCredentialsTest {
   }
 
   private ContainerCredentials provider(Map<String, String> env) {
-    ContainerCredentials fromEnv = ContainerCredentials.fromEnv(new Env(env)).orElseThrow();
-    return new ContainerCredentials(java.net.URI.create(uri()), fromEnv::authorizationForTest, clock);
+    return ContainerCredentials.fromEnv(new Env(env), clock).orElseThrow();
   }
 
   @Test
@@ -152,6 +151,11 @@ class ContainerCredentialsTest {
         "AWS_CONTAINER_AUTHORIZATION_TOKEN", "sekrit"));
     assertThat(credentials.resolveCredentials().accessKeyId()).isEqualTo("ASIA3");
 
+    // An early refresh that fails keeps the credentials that are still valid...
+    failuresLeft.set(ContainerCredentials.ATTEMPTS);
+    now.set(NOW.plus(Duration.ofHours(6)).minus(Duration.ofMinutes(5)));
+    assertThat(credentials.resolveCredentials().accessKeyId()).isEqualTo("ASIA3");
+    // ...but once they have expired the failure is reported.
     failuresLeft.set(ContainerCredentials.ATTEMPTS);
     now.set(NOW.plus(Duration.ofHours(6)));
     assertThatThrownBy(credentials::resolveCredentials)
