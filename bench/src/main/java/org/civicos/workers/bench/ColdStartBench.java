@@ -96,12 +96,7 @@ final class ColdStartBench {
   }
 
   private static Map<String, String> env(DatabaseUrl url, String function) {
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put("DATABASE_URL", "postgres://" + url.user() + ":" + url.password() + "@" + url.host() + ":" + url.port()
-        + "/" + url.database());
-    env.put("AWS_LAMBDA_FUNCTION_NAME", function);
-    env.put("DB_RELEASE", "evict");
-    env.put("JOB_TIMEOUT", "30s");
+    Map<String, String> env = new LinkedHashMap<>(RuntimeApiHarness.functionEnvironment(url, function));
     env.put("S3_SIGNER_FUNCTION", "arn:aws:lambda:us-east-1:000000000000:function:civic-s3-signer:live");
     env.put("LOG_FORMAT", "json");
     return env;

@@ -63,14 +63,7 @@ public class LambdaRuntimeTest {
   }
 
   private static Map<String, String> env(DatabaseUrl url, String function) {
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put("DATABASE_URL", "postgres://" + url.user() + ":" + url.password() + "@" + url.host() + ":" + url.port()
-        + "/" + url.database());
-    env.put("AWS_LAMBDA_FUNCTION_NAME", function);
-    env.put("DB_RELEASE", "evict");
-    // The harness gives each event 90 s; the thumbnailer's own 2-minute job timeout would not fit.
-    env.put("JOB_TIMEOUT", "30s");
-    return env;
+    return new LinkedHashMap<>(RuntimeApiHarness.functionEnvironment(url, function));
   }
 
   private void runHandler(String function, String handler, String queue, String kind, String eventFile) throws Exception {

@@ -80,6 +80,21 @@ public final class RuntimeApiHarness implements AutoCloseable {
   }
 
   /**
+   * What our functions need under the harness beside Lambda's own variables: the tenant database (password in
+   * the URL), the function's name, {@code DB_RELEASE=evict}, and a job timeout that fits the harness's 90 s per
+   * event (the thumbnailer's own 2 minutes would not).
+   */
+  public static Map<String, String> functionEnvironment(org.civicos.workers.db.DatabaseUrl url, String function) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("DATABASE_URL", "postgres://" + url.user() + ":" + url.password() + "@" + url.host() + ":" + url.port()
+        + "/" + url.database());
+    env.put("AWS_LAMBDA_FUNCTION_NAME", function);
+    env.put("DB_RELEASE", "evict");
+    env.put("JOB_TIMEOUT", "30s");
+    return env;
+  }
+
+  /**
    * Starts the runtime interface client in a child JVM against {@code artifact}.
    *
    * @param handler as in template.yaml, {@code package.Class::method}
