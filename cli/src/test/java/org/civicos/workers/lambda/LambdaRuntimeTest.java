@@ -95,8 +95,8 @@ public class LambdaRuntimeTest {
     }
   }
 
-  /** Every line the function logs is one JSON object; the invocation summary carries its context keys. */
-  private static void assertJsonLogs(String output, String queue) throws Exception {
+  /** A function's output as JSON objects, one per line; a line that is not JSON fails the test. */
+  static java.util.List<JsonNode> jsonLines(String output) {
     java.util.List<JsonNode> lines = new java.util.ArrayList<>();
     for (String line : output.split("\n")) {
       // The JVM's own warnings (JDK 24+ on sun.misc.Unsafe use by libraries) are not ours; Lambda runs 21.
@@ -108,6 +108,12 @@ public class LambdaRuntimeTest {
         }
       }
     }
+    return lines;
+  }
+
+  /** Every line the function logs is one JSON object; the invocation summary carries its context keys. */
+  private static void assertJsonLogs(String output, String queue) throws Exception {
+    java.util.List<JsonNode> lines = jsonLines(output);
     // Log lines carry level and message; embedded-metric lines carry the _aws block instead.
     assertThat(lines).isNotEmpty().allSatisfy(l -> assertThat(l.has("_aws") || l.has("level") && l.has("message")).isTrue());
     assertThat(lines).anySatisfy(l -> {

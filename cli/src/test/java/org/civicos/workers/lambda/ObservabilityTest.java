@@ -3,9 +3,7 @@ package org.civicos.workers.lambda;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,21 +20,10 @@ import org.junit.jupiter.api.Test;
  * JSON object with stable keys; metrics are CloudWatch embedded metric format; no line holds a secret.
  */
 class ObservabilityTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String PASSWORD = "Obs-s3cret-Pa55word";
 
-  private static List<JsonNode> lines(String output) throws Exception {
-    List<JsonNode> lines = new ArrayList<>();
-    for (String line : output.split("\n")) {
-      if (!line.isBlank() && !line.startsWith("WARNING: ")) {
-        try {
-          lines.add(JSON.readTree(line));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-          throw new AssertionError("not a JSON line: " + line + "\nwhole output:\n" + output, e);
-        }
-      }
-    }
-    return lines;
+  private static List<JsonNode> lines(String output) {
+    return LambdaRuntimeTest.jsonLines(output);
   }
 
   private static Map<String, String> env(DatabaseUrl db, String function) {
